@@ -1,0 +1,5 @@
+import sys
+
+from apiconform.cli import main
+
+sys.exit(main())

@@ -1,0 +1,72 @@
+"""The `apiconform` command line: parses arguments, dispatches, maps errors to exit codes.
+
+Exit codes: 0 conformant/clean; 1 non-conformant (contract failures, stale generated code); 2 usage, config or
+spec error; 3 target unreachable or credentials rejected; 70 internal error (a bug in apiconform); 130 Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from apiconform.errors import EXIT_INTERNAL, ApiconformError, UsageError
+
+
+class _Parser(argparse.ArgumentParser):
+    # argparse prints usage and exits 2 by itself; route it through our one-line error instead.
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{message}; see `{self.prog} --help`")
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="apiconform", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    lint = sub.add_parser("lint", help="lint OpenAPI specs (default: every spec in specs/)")
+    lint.add_argument("specs", nargs="*", type=Path, metavar="SPEC")
+
+    gen = sub.add_parser("codegen", help="regenerate pydantic models in generated/ from the specs")
+    gen.add_argument("surfaces", nargs="*", metavar="SURFACE")
+    gen.add_argument("--check", action="store_true", help="exit 1 and print the diff when generated/ is stale")
+    return parser
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "lint":
+        from apiconform.commands.lint import run_lint
+
+        return run_lint(list(args.specs))
+    if args.command == "codegen":
+        from apiconform.commands.codegen import run_codegen
+
+        return run_codegen(list(args.surfaces), check_only=args.check)
+    raise UsageError(f"unknown command {args.command!r}; see `apiconform --help`")  # pragma: no cover
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script; never lets a traceback reach the user unless APICONFORM_DEBUG is set."""
+    try:
+        args = _build_parser().parse_args(argv)
+        return _dispatch(args)
+    except ApiconformError as exc:
+        print(f"apiconform: error: {exc.message}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("apiconform: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if os.environ.get("APICONFORM_DEBUG"):
+            traceback.print_exc()
+        print(
+            f"apiconform: internal error: {type(exc).__name__}: {exc}; rerun with APICONFORM_DEBUG=1 and report it",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
