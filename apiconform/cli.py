@@ -32,6 +32,14 @@ def _build_parser() -> argparse.ArgumentParser:
     gen = sub.add_parser("codegen", help="regenerate pydantic models in generated/ from the specs")
     gen.add_argument("surfaces", nargs="*", metavar="SURFACE")
     gen.add_argument("--check", action="store_true", help="exit 1 and print the diff when generated/ is stale")
+    mock = sub.add_parser("mock", help="serve a built-in mock of a surface")
+    mock.add_argument("surface", nargs="?", metavar="SURFACE")
+    mock.add_argument("--host", default="127.0.0.1")
+    mock.add_argument("--port", type=int, default=0, help="0 (default) picks a free port")
+    mock.add_argument("--fault", action="append", default=[], metavar="NAME", help="fault profile (repeatable)")
+    mock.add_argument("--credentials-out", type=Path, metavar="FILE", help="write working credentials here (JSON)")
+    mock.add_argument("--seed", type=int, default=0, help="seed for the mock's data (default 0)")
+    mock.add_argument("--list-faults", action="store_true", help="list fault profiles and exit")
     return parser
 
 
@@ -44,6 +52,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from apiconform.commands.codegen import run_codegen
 
         return run_codegen(list(args.surfaces), check_only=args.check)
+    if args.command == "mock":
+        from apiconform.commands.mock import run_mock
+
+        return run_mock(args)
     raise UsageError(f"unknown command {args.command!r}; see `apiconform --help`")  # pragma: no cover
 
 

@@ -1,0 +1,1 @@
+"""Implementations of the `apiconform` subcommands, one module each (dispatched from apiconform.cli)."""

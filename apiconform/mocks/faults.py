@@ -1,0 +1,163 @@
+"""Named fault profiles: realistic ways a vendor drifts from its contract (`apiconform mock --fault NAME`).
+
+Generic faults rewrite responses using the response schema, so they work on every surface; the
+pagination and requestType faults are flags that the vendor handlers honour.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from apiconform.errors import UsageError, did_you_mean
+from apiconform.mocks.behaviour import MockResponse
+from apiconform.openapi import ApiSpec, Operation
+
+ALL = frozenset({"code-insight", "sd-elements", "metadefender-sscp", "mend"})
+PAGED = frozenset({"code-insight", "metadefender-sscp"})
+FILTERED = frozenset({"code-insight", "sd-elements", "metadefender-sscp"})
+
+
+@dataclass(frozen=True)
+class Fault:
+    name: str
+    description: str
+    surfaces: frozenset[str] = ALL
+
+
+FAULTS: dict[str, Fault] = {
+    f.name: f
+    for f in (
+        Fault("undocumented-status", "successful answers use a status code the spec does not document"),
+        Fault("undocumented-enum", "an enum field in responses carries a value the spec does not list"),
+        Fault("required-field-missing", "responses omit a field the spec marks required"),
+        Fault("field-type-changed", "a response field changes type (number <-> string)"),
+        Fault("page-larger-than-limit", "list endpoints return more items than `limit` asks for", PAGED),
+        Fault("offset-ignored", "list endpoints ignore the page offset and always return the first page", PAGED),
+        Fault("filter-ignored", "list endpoints ignore their filter parameters", FILTERED),
+        Fault("order-flipped", "list endpoints return ascending instead of the documented descending order", PAGED),
+        Fault("out-of-range-accepted", "invalid and out-of-range input is accepted instead of rejected"),
+        Fault("auth-not-enforced", "requests without valid credentials are served"),
+        Fault("wrong-request-type-shape", "Mend answers a requestType with another requestType's shape", {"mend"}),
+        Fault("wrong-content-type", "responses carry a Content-Type the spec does not document"),
+        Fault("missing-content-disposition", "report downloads lose their Content-Disposition header"),
+        Fault("intermittent-5xx", "every third request fails with 500 Internal Server Error"),
+        Fault("slow-responses", "every response is delayed by 1.5 seconds"),
+    )
+}
+SLOW_DELAY_SECONDS = 1.5
+UNDOCUMENTED_ENUM_VALUE = "UNDOCUMENTED_VALUE"
+
+
+def validate_names(names: list[str] | tuple[str, ...] | frozenset[str], surface: str) -> frozenset[str]:
+    """The fault names, or a UsageError naming the unknown or inapplicable one."""
+    for name in names:
+        if name not in FAULTS:
+            raise UsageError(f"unknown fault {name!r}{did_you_mean(name, FAULTS)}; `apiconform mock --list-faults`")
+        if surface not in FAULTS[name].surfaces:
+            raise UsageError(f"fault {name!r} does not apply to {surface}; it applies to {sorted(FAULTS[name].surfaces)}")
+    return frozenset(names)
+
+
+class ActiveFaults:
+    """The faults switched on for one mock instance, with the deterministic counters they use."""
+
+    def __init__(self, names: frozenset[str], spec: ApiSpec) -> None:
+        self.names = names
+        self.spec = spec
+        self._requests = itertools.count(1)
+
+    @property
+    def skip_validation(self) -> bool:
+        return "out-of-range-accepted" in self.names
+
+    async def around(self, op: Operation, call: Callable[[], MockResponse]) -> MockResponse:
+        number = next(self._requests)
+        if "slow-responses" in self.names:
+            await asyncio.sleep(SLOW_DELAY_SECONDS)
+        if "intermittent-5xx" in self.names and number % 3 == 0:
+            return MockResponse(500, {"error": "Internal Server Error"})
+        result = call()
+        if isinstance(result, Awaitable):  # pragma: no cover - handlers are synchronous today
+            result = await result
+        return result
+
+    def rewrite(self, op: Operation, response: MockResponse, schema: dict[str, Any] | None) -> MockResponse:
+        """Apply the response-rewriting faults to a successful answer."""
+        if not 200 <= response.status < 300:
+            return response
+        if "undocumented-status" in self.names:
+            response.status = next(s for s in (203, 226, 299) if str(s) not in op.responses)
+        if schema is not None and response.content is None and response.body is not None:
+            if "undocumented-enum" in self.names:
+                _mutate_first(response.body, schema, self.spec, _enum_mutation)
+            if "required-field-missing" in self.names:
+                _mutate_first(response.body, schema, self.spec, _drop_required)
+            if "field-type-changed" in self.names:
+                _mutate_first(response.body, schema, self.spec, _flip_type)
+        if "wrong-content-type" in self.names:
+            response.media_type = "text/html" if response.media_type != "text/html" else "text/plain"
+        if "missing-content-disposition" in self.names:
+            response.headers = {k: v for k, v in response.headers.items() if k.lower() != "content-disposition"}
+        return response
+
+
+def activate(names: frozenset[str], spec: ApiSpec) -> ActiveFaults:
+    return ActiveFaults(names, spec)
+
+
+Mutation = Callable[[dict[str, Any], dict[str, Any]], bool]
+
+
+def _mutate_first(body: Any, schema: dict[str, Any], spec: ApiSpec, mutate: Mutation, depth: int = 0) -> bool:
+    """Apply `mutate` to the first object in `body` (depth first, following the schema) that it can change."""
+    schema = spec.resolve(schema)
+    if depth > 12:
+        return False
+    for key in ("allOf", "anyOf", "oneOf"):
+        for branch in schema.get(key, []):
+            if _mutate_first(body, branch, spec, mutate, depth + 1):
+                return True
+    if isinstance(body, list):
+        items = schema.get("items", {})
+        return any(_mutate_first(item, items, spec, mutate, depth + 1) for item in body[:1])
+    if not isinstance(body, dict):
+        return False
+    resolved = dict(schema, properties={k: spec.resolve(v) for k, v in schema.get("properties", {}).items()})
+    if mutate(body, resolved):
+        return True
+    props = schema.get("properties", {})
+    return any(_mutate_first(body[name], sub, spec, mutate, depth + 1) for name, sub in props.items() if name in body)
+
+
+def _enum_mutation(body: dict[str, Any], schema: dict[str, Any]) -> bool:
+    for name, sub in schema.get("properties", {}).items():
+        if name in body and isinstance(sub, dict) and isinstance(sub.get("enum"), list) and isinstance(body[name], str):
+            body[name] = UNDOCUMENTED_ENUM_VALUE
+            return True
+    return False
+
+
+def _drop_required(body: dict[str, Any], schema: dict[str, Any]) -> bool:
+    for name in schema.get("required", []):
+        if name in body:
+            del body[name]
+            return True
+    return False
+
+
+def _flip_type(body: dict[str, Any], schema: dict[str, Any]) -> bool:
+    for name, sub in schema.get("properties", {}).items():
+        if name not in body or not isinstance(sub, dict):
+            continue
+        value = body[name]
+        if sub.get("type") in ("integer", "number") and isinstance(value, int | float) and not isinstance(value, bool):
+            body[name] = str(value)
+            return True
+        if sub.get("type") == "string" and isinstance(value, str) and "enum" not in sub and "format" not in sub:
+            body[name] = 12345
+            return True
+    return False

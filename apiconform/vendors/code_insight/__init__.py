@@ -1,0 +1,1 @@
+"""Revenera Code Insight: Jobs API."""

@@ -1,0 +1,72 @@
+#!/usr/bin/env python3
+"""Run plain `schemathesis run --checks all` (examples, coverage, fuzzing, stateful) against the built-in mocks.
+
+    scripts/schemathesis_mocks.py [SURFACE ...] [--fault NAME] [--max-examples N] [--seed N]
+
+Starts `apiconform mock SURFACE --port 0 --credentials-out FILE`, reads the URL it prints, passes the
+credentials' headers to schemathesis, and exits non-zero if any surface has a failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SURFACES = ["code-insight", "sd-elements", "metadefender-sscp", "mend"]
+
+
+def _tool(name: str) -> str:
+    local = Path(sys.executable).parent / name
+    return str(local) if local.exists() else (shutil.which(name) or name)
+
+
+def run_surface(surface: str, faults: list[str], max_examples: int, seed: int, extra: list[str]) -> int:
+    with tempfile.TemporaryDirectory(prefix="st-mock-") as tmp:
+        creds_path = Path(tmp) / "credentials.json"
+        fault_args = [arg for f in faults for arg in ("--fault", f)]
+        mock = subprocess.Popen(
+            [_tool("apiconform"), "mock", surface, "--port", "0", "--credentials-out", str(creds_path), *fault_args],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert mock.stdout is not None
+            url = mock.stdout.readline().strip()
+            if not url:
+                print(f"{surface}: mock did not start", file=sys.stderr)
+                return 2
+            creds = json.loads(creds_path.read_text())
+            headers = [arg for k, v in creds.get("headers", {}).items() for arg in ("-H", f"{k}: {v}")]
+            cmd = [
+                _tool("schemathesis"), "run", str(ROOT / "specs" / f"{surface}.yaml"), "-u", url, *headers,
+                "--checks", "all", "--phases", "examples,coverage,fuzzing,stateful",
+                "--max-examples", str(max_examples), "--seed", str(seed), "--generation-deterministic", *extra,
+            ]  # fmt: skip
+            print(f"== {surface}: {' '.join(c if 'Authorization' not in c else '-H <redacted>' for c in cmd)}")
+            return subprocess.run(cmd, check=False).returncode
+        finally:
+            mock.terminate()
+            mock.wait(timeout=10)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("surfaces", nargs="*", default=SURFACES)
+    parser.add_argument("--fault", action="append", default=[])
+    parser.add_argument("--max-examples", type=int, default=50)
+    parser.add_argument("--seed", type=int, default=1)
+    args, extra = parser.parse_known_args()
+    codes = {s: run_surface(s, args.fault, args.max_examples, args.seed, extra) for s in args.surfaces}
+    for surface, code in codes.items():
+        print(f"{surface}: {'ok' if code == 0 else f'exit {code}'}")
+    return max(codes.values())
+
+
+if __name__ == "__main__":
+    sys.exit(main())
