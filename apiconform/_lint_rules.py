@@ -71,7 +71,9 @@ def discriminator_problems(document: Document, census: Census) -> Iterator[Found
             continue
         targets: dict[str, str] = {}  # normalized target ref -> mapping key
         for key, target in mapping.items():
-            yield from _mapping_target(document, ptr(here, "mapping", str(key)), prop, str(key), target, targets)
+            yield from _mapping_target(
+                document, ptr(here, "mapping", str(key)), prop=prop, key=str(key), target=target, targets=targets
+            )
         branches = [("oneOf", schema["oneOf"])] if isinstance(schema.get("oneOf"), list) else []
         branches += [("anyOf", schema["anyOf"])] if isinstance(schema.get("anyOf"), list) else []
         for keyword, subschemas in branches:
@@ -87,7 +89,7 @@ def discriminator_problems(document: Document, census: Census) -> Iterator[Found
 
 
 def _mapping_target(
-    document: Document, here: str, prop: str, key: str, target: Any, targets: dict[str, str]
+    document: Document, here: str, *, prop: str, key: str, target: Any, targets: dict[str, str]
 ) -> Iterator[Found]:
     if not isinstance(target, str):
         yield here, f"mapping target must be a string ref like '{_SCHEMAS}Name'"
@@ -112,7 +114,10 @@ def _mapping_target(
             f"{prop} is declared as {declared!r} but discriminator mapping key is {key!r}; use `const: {key}`",
         )
     if declared is not None and not required:
-        yield target_pointer, f"variant for {prop}={key!r} must list {prop!r} in `required`; a discriminator is required"
+        yield (
+            target_pointer,
+            f"variant for {prop}={key!r} must list {prop!r} in `required`; a discriminator is required",
+        )
 
 
 def _declared(document: Document, schema: Any, prop: str, depth: int) -> tuple[list[Any] | None, bool]:
@@ -201,9 +206,14 @@ def _doc_source(here: str, value: Any) -> Iterator[Found]:
     if value == []:
         yield here, "x-doc-source is an empty list; give at least one {document, heading}"
     for suffix, entry in _as_list(value):
-        ok = isinstance(entry, dict) and all(isinstance(entry.get(k), str) and entry[k] for k in ("document", "heading"))
+        ok = isinstance(entry, dict) and all(
+            isinstance(entry.get(k), str) and entry[k] for k in ("document", "heading")
+        )
         if not ok:
-            yield here + suffix, "x-doc-source must be {document: <file in shared/docs>, heading: <heading>} (or a list)"
+            yield (
+                here + suffix,
+                "x-doc-source must be {document: <file in shared/docs>, heading: <heading>} (or a list)",
+            )
         elif extra := sorted(set(entry) - {"document", "heading"}):
             yield here + suffix, f"x-doc-source has unknown keys {extra}; keep only document and heading"
 

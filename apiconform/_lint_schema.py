@@ -10,7 +10,7 @@ from urllib.parse import quote
 import referencing.exceptions
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError, best_match
-from referencing import Registry, Resource
+from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
 from apiconform._lint_walk import Census, ptr
@@ -37,7 +37,6 @@ SCHEMA_KEYWORDS = frozenset(
 # OpenAPI 3.0 keywords that 3.1 silently ignores: worth a precise fix rather than a spelling suggestion.
 _OAS30_ONLY = {
     "nullable": "OpenAPI 3.0 `nullable` is ignored in 3.1; write `type: [<type>, 'null']` instead",
-    "x-nullable": "`x-nullable` is ignored; write `type: [<type>, 'null']` instead",
 }
 _JSON_TYPES = ("array", "boolean", "integer", "null", "number", "object", "string")
 
@@ -73,12 +72,15 @@ def most_relevant(error: ValidationError) -> ValidationError:
 def meta_schema_problems(census: Census) -> Iterator[Found]:
     """Every top-level Schema Object against the 2020-12 meta-schema (which recurses into nested ones)."""
     for pointer, schema in census.schema_sites:
-        for error in _META_VALIDATOR.iter_errors(schema):
-            error = most_relevant(error)
+        for raw_error in _META_VALIDATOR.iter_errors(schema):
+            error = most_relevant(raw_error)
             where = error_pointer(pointer, error)
             if error.absolute_path and error.absolute_path[-1] == "type" and isinstance(error.instance, str):
                 hint = did_you_mean(error.instance, _JSON_TYPES)
-                yield where, f"type {error.instance!r} is not a JSON Schema type{hint}; use one of {', '.join(_JSON_TYPES)}"
+                yield (
+                    where,
+                    f"type {error.instance!r} is not a JSON Schema type{hint}; use one of {', '.join(_JSON_TYPES)}",
+                )
             else:
                 yield where, f"not valid JSON Schema 2020-12: {one_line(error.message, 160)}; fix the value"
 
@@ -86,8 +88,8 @@ def meta_schema_problems(census: Census) -> Iterator[Found]:
 def keyword_problems(census: Census) -> Iterator[Found]:
     """Unknown keys in Schema Objects: JSON Schema ignores them, so a typo like `requird` silently drops a rule."""
     for pointer, schema in census.subschemas:
-        for key in schema:
-            key = str(key)
+        for raw_key in schema:
+            key = str(raw_key)
             if key in _OAS30_ONLY:
                 yield ptr(pointer, key), _OAS30_ONLY[key]
             elif key not in SCHEMA_KEYWORDS and not key.startswith("x-"):
@@ -100,7 +102,7 @@ def keyword_problems(census: Census) -> Iterator[Found]:
 
 def example_problems(document: Document, census: Census) -> Iterator[Found]:
     """Every example (and `default`) against its schema, `$ref`s resolved within the document."""
-    registry: Registry[Any] = Registry().with_resource(_DOCUMENT_URI, Resource(document, DRAFT202012))
+    registry: Registry[Any] = Registry().with_resource(_DOCUMENT_URI, DRAFT202012.create_resource(document))
     base = Draft202012Validator({}, registry=registry, format_checker=_FORMAT_CHECKER)
     for site in census.examples:
         what = "default" if site.is_default else "example"
@@ -109,13 +111,18 @@ def example_problems(document: Document, census: Census) -> Iterator[Found]:
         try:
             error = best_match(validator.iter_errors(site.value))
         except referencing.exceptions.Unresolvable as exc:
-            yield site.pointer, f"cannot check this {what}: its schema has an unresolvable $ref ({exc}); fix the $ref"
+            # str(exc) embeds the whole document; the ref alone says what to fix.
+            ref = exc.ref if str(exc.ref).startswith("#") else f"#{exc.ref}"
+            yield site.pointer, f"cannot check this {what}: $ref {ref!r} in its schema points nowhere; fix it"
             continue
-        except re.error as exc:
-            yield site.pointer, f"cannot check this {what}: its schema has an invalid pattern ({exc}); fix the regex"
+        except Exception as exc:
+            # A schema the meta-schema rejects (`type: strin`, a bad regex, ...) can make validation itself fail;
+            # that schema problem is reported where it is, this only says the value went unchecked.
+            detail = f"{type(exc).__name__}: {one_line(str(exc), 80)}"
+            yield site.pointer, f"cannot check this {what}: its schema is broken ({detail}); fix the schema"
             continue
         if error is not None:
-            at = "".join(f"[{p!r}]" for p in error.absolute_path) or "the value"
+            at = ptr("", *error.absolute_path) or "its root"
             yield (
                 site.pointer,
                 f"{what} does not match its schema ({site.schema_pointer}) at {at}: {one_line(error.message, 160)}; "

@@ -180,7 +180,9 @@ class _Walker:
                 self.schema_site(ptr(here, "schema"), media["schema"])
                 self._examples(here, media, ptr(here, "schema"))
             for name, encoding in mapping_items(media.get("encoding")):
-                for header_name, header in mapping_items(encoding.get("headers") if isinstance(encoding, dict) else None):
+                for header_name, header in mapping_items(
+                    encoding.get("headers") if isinstance(encoding, dict) else None
+                ):
                     self.parameter(ptr(here, "encoding", name, "headers", header_name), header)
 
     def _examples(self, pointer: str, owner: dict[str, Any], schema_pointer: str) -> None:
@@ -189,11 +191,12 @@ class _Walker:
             return  # a binary body's example is a placeholder string, not the bytes
         if "example" in owner:
             self.census.examples.append(ExampleSite(ptr(pointer, "example"), owner["example"], schema_pointer))
-        for name, example in mapping_items(owner.get("examples")):
+        for name, entry in mapping_items(owner.get("examples")):
             here = ptr(pointer, "examples", name)
-            if self._is_reference(here, example):
+            example = entry
+            if self._is_reference(here, entry):
                 # Reported where it is used: the shared Example Object may suit one schema and not another.
-                example = deref(self.document, example)
+                example = deref(self.document, entry)
             else:
                 here = ptr(here, "value")
             # `externalValue` examples live outside the spec; nothing to validate here.

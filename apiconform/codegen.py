@@ -27,7 +27,7 @@ _FLAGS = (
     "--field-constraints",
     "--strict-types", "str", "bytes", "int", "float", "bool",
     "--enum-field-as-literal", "one",
-    "--collapse-root-models",
+    "--base-class", "apiconform.model_base.ContractModel",
     "--use-standard-collections",
     "--use-union-operator",
     "--use-double-quotes",

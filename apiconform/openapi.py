@@ -88,7 +88,9 @@ class ApiSpec:
         url: str = server.get("url", "/")
         variables: dict[str, Any] = server.get("variables", {})
         names = re.findall(r"\{([^}]+)\}", url)
-        choices = [[str(v) for v in variables.get(n, {}).get("enum", [variables.get(n, {}).get("default", "")])] for n in names]
+        choices = [
+            [str(v) for v in variables.get(n, {}).get("enum", [variables.get(n, {}).get("default", "")])] for n in names
+        ]
         result: list[str] = []
         for combo in itertools.product(*choices):
             expanded = url
@@ -102,16 +104,16 @@ class ApiSpec:
     def _operations(self) -> list[Operation]:
         ops = []
         default_security = self.document.get("security", [])
-        for path, item in (self.document.get("paths") or {}).items():
-            item = self.resolve(item)
+        for path, raw_item in (self.document.get("paths") or {}).items():
+            item = self.resolve(raw_item)
             shared = item.get("parameters", [])
             for method in HTTP_METHODS:
                 raw = item.get(method)
                 if not isinstance(raw, dict):
                     continue
                 params = {}
-                for p in [*shared, *raw.get("parameters", [])]:
-                    p = self.resolve(p)
+                for raw_param in [*shared, *raw.get("parameters", [])]:
+                    p = self.resolve(raw_param)
                     params[(p["name"], p["in"])] = Parameter(
                         name=p["name"],
                         location=p["in"],
@@ -127,7 +129,7 @@ class ApiSpec:
                         parameters=tuple(params.values()),
                         body=self.resolve(raw["requestBody"]) if "requestBody" in raw else None,
                         responses=responses,
-                        security=list(raw.get("security", default_security)),
+                        security=list(raw.get("security", default_security) or []),
                         raw=raw,
                     )
                 )

@@ -54,9 +54,7 @@ def get_surface(name: str) -> Surface:
         return SURFACES[name]
     except KeyError:
         known = ", ".join(SURFACES)
-        raise UsageError(
-            f"unknown surface {name!r}{did_you_mean(name, SURFACES)}; choose one of: {known}"
-        ) from None
+        raise UsageError(f"unknown surface {name!r}{did_you_mean(name, SURFACES)}; choose one of: {known}") from None
 
 
 def resolve_surfaces(name: str) -> list[Surface]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import pathlib
 import sys
 
@@ -27,10 +28,8 @@ def run_lint(paths: list[pathlib.Path]) -> int:
         for problem in problems:
             sys.stdout.write(f"{problem}\n")
         problem_count += len(problems)
-        try:
+        with contextlib.suppress(SpecError):  # a spec that does not load is already reported as a problem
             example_count += count_examples(load_document(path))
-        except SpecError:
-            pass  # already reported as this spec's problem
     examples = f"{_plural(example_count, 'example')} validated"
     if problem_count:
         sys.stdout.write(f"{_plural(problem_count, 'problem')} in {_plural(len(specs), 'spec')}; {examples}\n")

@@ -1,7 +1,7 @@
 """Built-in mock servers: strict, stateful, spec-driven ASGI apps, one per surface.
 
-    from apiconform.mocks import app
-    asgi_app = app("mend", faults=["wrong-content-type"])
+from apiconform.mocks import app
+asgi_app = app("mend", faults=["wrong-content-type"])
 """
 
 from __future__ import annotations
@@ -28,7 +28,9 @@ def behaviour(surface: str, *, faults: Iterable[str] = (), clock: Clock | None =
     return behaviour_class(surface)(spec, clock=clock or Clock(), faults=names, seed=seed)
 
 
-def app(surface: str | Behaviour, *, faults: Iterable[str] = (), clock: Clock | None = None, seed: int = 0) -> Starlette:
+def app(
+    surface: str | Behaviour, *, faults: Iterable[str] = (), clock: Clock | None = None, seed: int = 0
+) -> Starlette:
     """An ASGI app serving the mock of `surface` under every base path of its spec's server URL."""
     from apiconform.mocks.engine import MockEngine
 

@@ -97,7 +97,7 @@ class Behaviour:
         """Parse the body per the documented media type; (body, None) or (None, reason)."""
         if operation.body is None:
             return None, None
-        media = content_type.split(";")[0].strip().lower()
+        media = content_type.split(";", maxsplit=1)[0].strip().lower()
         documented = list(operation.body.get("content", {}))
         if not raw_body:
             return None, ("request body required" if operation.body.get("required") else None)

@@ -68,7 +68,7 @@ class MockEngine:
         headers = {k.lower(): v for k, v in request.headers.items()}
         if len(raw) > MAX_BODY_BYTES:
             return MockResponse(413, {"error": f"request body over {MAX_BODY_BYTES} bytes"})
-        principal = None if "auth-not-enforced" not in self.faults.names else {}
+        principal: dict[str, Any] | None = None if "auth-not-enforced" not in self.faults.names else {}
         if principal is None:
             principal = behaviour.authenticate(op, headers, raw)
             if principal is None:
@@ -129,5 +129,3 @@ class MockEngine:
         if response.status in (204, 304):
             payload = b""
         return Response(payload, status_code=response.status, media_type=response.media_type, headers=response.headers)
-
-

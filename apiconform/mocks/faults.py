@@ -41,7 +41,11 @@ FAULTS: dict[str, Fault] = {
         Fault("order-flipped", "list endpoints return ascending instead of the documented descending order", PAGED),
         Fault("out-of-range-accepted", "invalid and out-of-range input is accepted instead of rejected"),
         Fault("auth-not-enforced", "requests without valid credentials are served"),
-        Fault("wrong-request-type-shape", "Mend answers a requestType with another requestType's shape", {"mend"}),
+        Fault(
+            "wrong-request-type-shape",
+            "Mend answers a requestType with another requestType's shape",
+            frozenset({"mend"}),
+        ),
         Fault("wrong-content-type", "responses carry a Content-Type the spec does not document"),
         Fault("missing-content-disposition", "report downloads lose their Content-Disposition header"),
         Fault("intermittent-5xx", "every third request fails with 500 Internal Server Error"),
@@ -58,7 +62,9 @@ def validate_names(names: list[str] | tuple[str, ...] | frozenset[str], surface:
         if name not in FAULTS:
             raise UsageError(f"unknown fault {name!r}{did_you_mean(name, FAULTS)}; `apiconform mock --list-faults`")
         if surface not in FAULTS[name].surfaces:
-            raise UsageError(f"fault {name!r} does not apply to {surface}; it applies to {sorted(FAULTS[name].surfaces)}")
+            raise UsageError(
+                f"fault {name!r} does not apply to {surface}; it applies to {sorted(FAULTS[name].surfaces)}"
+            )
     return frozenset(names)
 
 

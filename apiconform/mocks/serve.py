@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import socket
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -24,7 +25,12 @@ def base_url(behaviour: Behaviour, host: str, port: int) -> str:
 
 
 def credentials_document(behaviour: Behaviour, url: str) -> dict[str, object]:
-    return {"surface": behaviour.surface, "base_url": url, **behaviour.credentials(), "headers": behaviour.auth_headers()}
+    return {
+        "surface": behaviour.surface,
+        "base_url": url,
+        **behaviour.credentials(),
+        "headers": behaviour.auth_headers(),
+    }
 
 
 def write_credentials(path: Path, document: dict[str, object]) -> None:
@@ -45,8 +51,8 @@ class _Server(uvicorn.Server):
         super().__init__(config)
         self._on_ready = on_ready
 
-    async def startup(self, sockets: list[object] | None = None) -> None:
-        await super().startup(sockets=sockets)  # type: ignore[arg-type]
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets=sockets)
         if self.started:
             port = self.servers[0].sockets[0].getsockname()[1]
             self._on_ready(port)

@@ -1,0 +1,125 @@
+"""What a run found: the operations x checks matrix, failures with reproductions, coverage figures.
+
+This is the contract between the runner and every report format; `report.json` is its serialisation
+(schema: apiconform/reports/report.schema.json). Secrets never reach these objects: the runner redacts
+before recording.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+VERDICT_PASSED = "passed"
+VERDICT_FAILED = "failed"
+VERDICT_WAIVED = "waived"
+VERDICT_NOT_RUN = "not_run"
+
+
+@dataclass
+class Exchange:
+    """One request/response pair, already redacted; bodies are excerpts."""
+
+    method: str
+    url: str
+    request_headers: dict[str, str] = field(default_factory=dict)
+    request_body: str | None = None
+    status: int | None = None
+    response_headers: dict[str, str] = field(default_factory=dict)
+    response_body: str | None = None
+    elapsed_ms: float | None = None
+
+
+@dataclass
+class Failure:
+    """One distinct contract failure on one operation."""
+
+    surface: str
+    operation: str
+    check: str
+    title: str
+    message: str
+    expected: str = ""
+    curl: str = ""
+    exchange: Exchange | None = None
+    waived_by: str | None = None  # waiver reason when a waiver covers it
+
+    @property
+    def waived(self) -> bool:
+        return self.waived_by is not None
+
+
+@dataclass
+class Cell:
+    """One operation x check: how many evaluations passed and failed."""
+
+    passed: int = 0
+    failed: int = 0
+    waived: bool = False
+
+    @property
+    def verdict(self) -> str:
+        if self.failed:
+            return VERDICT_WAIVED if self.waived else VERDICT_FAILED
+        return VERDICT_PASSED if self.passed else VERDICT_NOT_RUN
+
+
+@dataclass
+class OperationResult:
+    """Everything observed for one operation (a Mend requestType is an operation of its own)."""
+
+    surface: str
+    label: str  # "GET /jobs" or "POST /api/v1.2#getProjectAlerts"
+    operation_id: str
+    cases: int = 0
+    statuses: Counter[int] = field(default_factory=Counter)
+    checks: dict[str, Cell] = field(default_factory=dict)
+    excluded: str | None = None  # why the operation was deliberately not exercised
+    enum_values: dict[str, set[str]] = field(default_factory=dict)  # JSON pointer-ish field -> values seen
+    response_fields: set[str] = field(default_factory=set)
+
+    def cell(self, check: str) -> Cell:
+        return self.checks.setdefault(check, Cell())
+
+    @property
+    def exercised(self) -> bool:
+        return self.cases > 0
+
+
+@dataclass
+class SurfaceResult:
+    surface: str
+    base_url: str
+    embedded: bool
+    operations: dict[str, OperationResult] = field(default_factory=dict)
+    enum_coverage: dict[str, dict[str, Any]] = field(default_factory=dict)  # enum name -> {documented, seen}
+    error: str | None = None  # the surface could not be tested at all
+
+
+@dataclass
+class RunResult:
+    profile: str
+    seed: int
+    started_at: str
+    duration_s: float = 0.0
+    surfaces: dict[str, SurfaceResult] = field(default_factory=dict)
+    failures: list[Failure] = field(default_factory=list)
+    waiver_notes: list[str] = field(default_factory=list)  # expired or unused waivers
+    interrupted: bool = False
+    check_ids: list[str] = field(default_factory=list)
+
+    def operations(self) -> list[OperationResult]:
+        return [op for s in self.surfaces.values() for op in s.operations.values()]
+
+    @property
+    def unexercised(self) -> list[OperationResult]:
+        return [op for op in self.operations() if not op.exercised and op.excluded is None]
+
+    @property
+    def blocking_failures(self) -> list[Failure]:
+        return [f for f in self.failures if not f.waived]
+
+    @property
+    def conformant(self) -> bool:
+        return not self.blocking_failures and not self.unexercised and not self.interrupted

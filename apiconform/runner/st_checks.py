@@ -1,0 +1,194 @@
+"""apiconform checks that run inside schemathesis, on every response it gets.
+
+Schemathesis registers checks globally, so each one first asks whether it applies (the operation carries the
+`x-` extensions apiconform's prepared spec adds) and otherwise does nothing. What they observe (enum values,
+response fields, statuses) goes to the active `Observer`, which the runner installs for the duration of a run.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import schemathesis
+
+from apiconform.spec import resolve_pointer
+
+JSON = "application/json"
+
+
+@dataclass
+class Observer:
+    """Facts collected per operation label while schemathesis runs."""
+
+    max_response_time: float | None = None
+    enum_values: dict[str, dict[str, set[str]]] = field(default_factory=dict)
+    response_fields: dict[str, set[str]] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def saw_enum(self, label: str, where: str, value: str) -> None:
+        with self.lock:
+            self.enum_values.setdefault(label, {}).setdefault(where, set()).add(value)
+
+    def saw_fields(self, label: str, names: Iterator[str]) -> None:
+        with self.lock:
+            self.response_fields.setdefault(label, set()).update(names)
+
+
+_active: Observer | None = None
+
+
+def install(observer: Observer | None) -> None:
+    global _active  # noqa: PLW0603 - schemathesis checks are module-level functions; the run sets their sink
+    _active = observer
+
+
+def _header(response: Any, name: str) -> str:
+    values = response.headers.get(name.lower()) or [""]  # schemathesis keeps a list per lower-cased name
+    return str(values[0])
+
+
+def _media(response: Any) -> str:
+    return _header(response, "content-type").split(";")[0].strip().lower()
+
+
+def _json_body(response: Any) -> Any:
+    try:
+        return response.json()
+    except Exception:  # a non-JSON body is judged by content_type_conformance, not here
+        return None
+
+
+def _documented_schema(case: Any, status: int, media: str) -> dict[str, Any] | None:
+    responses = case.operation.definition.raw.get("responses", {})
+    documented = responses.get(str(status)) or responses.get(f"{str(status)[0]}XX") or responses.get("default")
+    if not isinstance(documented, dict):
+        return None
+    content = documented.get("content", {}).get(media)
+    return None if content is None else content.get("schema")
+
+
+def _is_error_answer(body: Any) -> bool:
+    return isinstance(body, dict) and "errorCode" in body and "errorMessage" in body
+
+
+@schemathesis.check
+def response_time(ctx: Any, response: Any, case: Any) -> bool | None:
+    limit = _active.max_response_time if _active else None
+    if limit is None:
+        return None
+    if response.elapsed > limit:
+        raise AssertionError(f"answered in {response.elapsed * 1000:.0f} ms; the limit is {limit * 1000:.0f} ms")
+    return True
+
+
+@schemathesis.check
+def request_type_shape(ctx: Any, response: Any, case: Any) -> bool | None:
+    raw = case.operation.definition.raw
+    value = raw.get("x-rpc-value")
+    if value is None or response.status_code != 200 or _media(response) != JSON:
+        return None
+    body = _json_body(response)
+    if body is None or _is_error_answer(body):
+        return None
+    document = case.operation.schema.raw_schema
+    ref = raw.get("x-response-schema-ref")
+    if not ref:
+        return None
+    schema = resolve_pointer(document, ref)
+    required = schema.get("required", [])
+    documented = set(schema.get("properties", {}))
+    if not isinstance(body, dict):
+        raise AssertionError(f"{value} answered with a JSON {type(body).__name__}; its documented answer is an object")
+    missing = [k for k in required if k not in body]
+    if missing or (documented and body and not documented & set(body)):
+        raise AssertionError(
+            f"{value} answered without its documented top-level keys {sorted(missing or documented)}; "
+            f"got keys {sorted(body)[:8]}"
+        )
+    return True
+
+
+@schemathesis.check
+def content_disposition(ctx: Any, response: Any, case: Any) -> bool | None:
+    if not 200 <= response.status_code < 300:
+        return None
+    documented = case.operation.definition.raw.get("responses", {}).get(str(response.status_code), {})
+    headers = {k.lower() for k in (documented.get("headers") or {})}
+    media = _media(response)
+    binary = [m for m in documented.get("content", {}) if m != JSON and not m.endswith("+json")]
+    if "content-disposition" not in headers or media not in binary:
+        return None
+    if not _header(response, "content-disposition"):
+        raise AssertionError(f"{media} download without a Content-Disposition header")
+    return True
+
+
+@schemathesis.check
+def enum_documented(ctx: Any, response: Any, case: Any) -> bool | None:
+    media = _media(response)
+    if media != JSON and not media.endswith("+json"):
+        return None
+    schema = _documented_schema(case, response.status_code, media)
+    body = _json_body(response)
+    if schema is None or body is None:
+        return None
+    document = case.operation.schema.raw_schema
+    label = case.operation.label
+    undocumented: list[str] = []
+    for where, value, allowed in _enum_sites(document, schema, body, "", 0):
+        if _active is not None:
+            _active.saw_enum(label, where, value)
+        if value not in allowed:
+            undocumented.append(f"{where or '(body)'}={value!r}")
+    if _active is not None and isinstance(body, dict):
+        _active.saw_fields(label, iter(body))
+    if undocumented:
+        raise AssertionError(f"undocumented enum value(s): {', '.join(undocumented[:5])}")
+    return True
+
+
+def _enum_sites(
+    document: dict[str, Any], schema: Any, body: Any, where: str, depth: int
+) -> Iterator[tuple[str, str, list[Any]]]:
+    """(location, value, allowed values) for every string in `body` that sits where `schema` has an enum."""
+    while isinstance(schema, dict) and "$ref" in schema and depth < 40:
+        schema = resolve_pointer(document, schema["$ref"])
+        depth += 1
+    if not isinstance(schema, dict) or depth > 40:
+        return
+    if isinstance(schema.get("enum"), list) and isinstance(body, str):
+        # Only enums of one string schema; unions of enums (anyOf) are judged by schema conformance.
+        yield where, body, schema["enum"]
+        return
+    for sub in schema.get("allOf", []):
+        yield from _enum_sites(document, sub, body, where, depth + 1)
+    if isinstance(body, dict):
+        for name, sub in (schema.get("properties") or {}).items():
+            if name in body:
+                yield from _enum_sites(document, sub, body[name], f"{where}.{name}".lstrip("."), depth + 1)
+    elif isinstance(body, list) and isinstance(schema.get("items"), dict):
+        for item in body[:50]:
+            yield from _enum_sites(document, schema["items"], item, f"{where}[]", depth + 1)
+
+
+@schemathesis.check
+def negative_data_rejection_rpc(ctx: Any, response: Any, case: Any) -> bool | None:
+    """negative_data_rejection for RPC APIs that reject with HTTP 200 and an error body (Mend's errorCode)."""
+    if case.operation.definition.raw.get("x-rpc-value") is None or case.meta is None:
+        return None
+    if not case.meta.generation.mode.is_negative:
+        return None
+    if 400 <= response.status_code < 500 or _is_error_answer(_json_body(response)):
+        return True
+    raise AssertionError(
+        f"a request that breaks the contract was answered {response.status_code} without an errorCode; "
+        "expected an errorCode answer (or a 4xx)"
+    )
+
+
+APICONFORM_ST_CHECKS = ("response_time", "request_type_shape", "content_disposition", "enum_documented")
+#: Report id for a schemathesis check name that differs from it.
+REPORTED_AS = {"negative_data_rejection_rpc": "negative_data_rejection", "max_response_time": "response_time"}
