@@ -87,6 +87,10 @@ class Behaviour:
     def not_found(self, operation: Operation, message: str = "Not Found") -> MockResponse:
         return MockResponse(int(_first(operation, ("404", "400"))), {"error": message})
 
+    def request_schema(self, operation: Operation, body: Any, media_type: str) -> dict[str, Any] | None:
+        """The schema a request body must satisfy (Mend overrides: the variant its requestType names)."""
+        return operation.body_schema(media_type)
+
     def response_schema(self, request: MockRequest, response: MockResponse) -> dict[str, Any] | None:
         """The schema the answer must satisfy (Mend overrides: the schema of the requestType sent)."""
         documented = request.operation.responses.get(str(response.status), {})

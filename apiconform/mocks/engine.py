@@ -79,7 +79,8 @@ class MockEngine:
         body, problem = behaviour.decode_body(op, raw, headers.get("content-type", ""))
         if problem:
             return behaviour.invalid(op, problem)
-        schema = op.body_schema(headers.get("content-type", "application/json").split(";")[0].strip().lower())
+        media = headers.get("content-type", "application/json").split(";")[0].strip().lower()
+        schema = behaviour.request_schema(op, body, media)
         if body is not None and isinstance(schema, dict) and not self.faults.skip_validation:
             violations = self.validator.errors(body, schema, "body")
             if violations:

@@ -1,0 +1,1 @@
+"""Security Compass SD Elements: Jobs API (ALM and analysis jobs)."""
