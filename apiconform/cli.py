@@ -40,6 +40,10 @@ def _build_parser() -> argparse.ArgumentParser:
     mock.add_argument("--credentials-out", type=Path, metavar="FILE", help="write working credentials here (JSON)")
     mock.add_argument("--seed", type=int, default=0, help="seed for the mock's data (default 0)")
     mock.add_argument("--list-faults", action="store_true", help="list fault profiles and exit")
+    from apiconform.commands.run import add_arguments
+
+    add_arguments(sub.add_parser("run", help="run the contract suite against a server or the embedded mocks"))
+    sub.add_parser("checks", help="list every check id with its group and description")
     return parser
 
 
@@ -56,6 +60,17 @@ def _dispatch(args: argparse.Namespace) -> int:
         from apiconform.commands.mock import run_mock
 
         return run_mock(args)
+    if args.command == "run":
+        from apiconform.commands.run import run_command
+
+        return run_command(args)
+    if args.command == "checks":
+        from apiconform.runner.checks import CHECKS
+
+        width = max(map(len, CHECKS))
+        for check in CHECKS.values():
+            print(f"{check.id:<{width}}  {check.group:<8}  {check.description}")
+        return 0
     raise UsageError(f"unknown command {args.command!r}; see `apiconform --help`")  # pragma: no cover
 
 

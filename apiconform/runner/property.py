@@ -45,8 +45,13 @@ class PropertySettings:
     rpc: bool = False
 
 
-def included_checks(rpc: bool) -> list[str]:
+STATEFUL_ONLY = ("use_after_free", "ensure_resource_availability")
+
+
+def included_checks(rpc: bool, stateful: bool = True) -> list[str]:
     names = list(SCHEMATHESIS_CHECKS) + list(st_checks.APICONFORM_ST_CHECKS)
+    if not stateful:
+        names = [n for n in names if n not in STATEFUL_ONLY]
     if rpc:
         # Mend rejects with HTTP 200 + errorCode: judge negative data with the RPC variant of the check, and leave
         # positive acceptance to request_type_shape (a valid body may still name a library the server lacks).
@@ -73,7 +78,9 @@ def run_property(
     schema.config.seed = settings.seed
     schema.config.generation.update(max_examples=settings.profile.max_examples, deterministic=True)
     schema.config.phases.update(phases=list(settings.profile.phases))
-    schema.config.checks.update(included_check_names=included_checks(settings.rpc))
+    schema.config.checks.update(
+        included_check_names=included_checks(settings.rpc, "stateful" in settings.profile.phases)
+    )
     outcome = PropertyOutcome()
     seen_failures: set[tuple[str, str, str]] = set()
     st_checks.install(observer)

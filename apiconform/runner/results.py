@@ -122,4 +122,5 @@ class RunResult:
 
     @property
     def conformant(self) -> bool:
-        return not self.blocking_failures and not self.unexercised and not self.interrupted
+        errors = any(s.error for s in self.surfaces.values())
+        return not self.blocking_failures and not self.unexercised and not self.interrupted and not errors

@@ -17,6 +17,9 @@ import schemathesis
 from apiconform.spec import resolve_pointer
 
 JSON = "application/json"
+# Schemathesis' check protocol: a check that returns True did not apply (skipped); None means it passed.
+SKIP = True
+PASS = None
 
 
 @dataclass
@@ -78,10 +81,10 @@ def _is_error_answer(body: Any) -> bool:
 def response_time(ctx: Any, response: Any, case: Any) -> bool | None:
     limit = _active.max_response_time if _active else None
     if limit is None:
-        return None
+        return SKIP
     if response.elapsed > limit:
         raise AssertionError(f"answered in {response.elapsed * 1000:.0f} ms; the limit is {limit * 1000:.0f} ms")
-    return True
+    return PASS
 
 
 @schemathesis.check
@@ -89,14 +92,14 @@ def request_type_shape(ctx: Any, response: Any, case: Any) -> bool | None:
     raw = case.operation.definition.raw
     value = raw.get("x-rpc-value")
     if value is None or response.status_code != 200 or _media(response) != JSON:
-        return None
+        return SKIP
     body = _json_body(response)
     if body is None or _is_error_answer(body):
-        return None
+        return SKIP
     document = case.operation.schema.raw_schema
     ref = raw.get("x-response-schema-ref")
     if not ref:
-        return None
+        return SKIP
     schema = resolve_pointer(document, ref)
     required = schema.get("required", [])
     documented = set(schema.get("properties", {}))
@@ -108,33 +111,33 @@ def request_type_shape(ctx: Any, response: Any, case: Any) -> bool | None:
             f"{value} answered without its documented top-level keys {sorted(missing or documented)}; "
             f"got keys {sorted(body)[:8]}"
         )
-    return True
+    return PASS
 
 
 @schemathesis.check
 def content_disposition(ctx: Any, response: Any, case: Any) -> bool | None:
     if not 200 <= response.status_code < 300:
-        return None
+        return SKIP
     documented = case.operation.definition.raw.get("responses", {}).get(str(response.status_code), {})
     headers = {k.lower() for k in (documented.get("headers") or {})}
     media = _media(response)
     binary = [m for m in documented.get("content", {}) if m != JSON and not m.endswith("+json")]
     if "content-disposition" not in headers or media not in binary:
-        return None
+        return SKIP
     if not _header(response, "content-disposition"):
         raise AssertionError(f"{media} download without a Content-Disposition header")
-    return True
+    return PASS
 
 
 @schemathesis.check
 def enum_documented(ctx: Any, response: Any, case: Any) -> bool | None:
     media = _media(response)
     if media != JSON and not media.endswith("+json"):
-        return None
+        return SKIP
     schema = _documented_schema(case, response.status_code, media)
     body = _json_body(response)
     if schema is None or body is None:
-        return None
+        return SKIP
     document = case.operation.schema.raw_schema
     label = case.operation.label
     undocumented: list[str] = []
@@ -147,7 +150,7 @@ def enum_documented(ctx: Any, response: Any, case: Any) -> bool | None:
         _active.saw_fields(label, iter(body))
     if undocumented:
         raise AssertionError(f"undocumented enum value(s): {', '.join(undocumented[:5])}")
-    return True
+    return PASS
 
 
 def _enum_sites(
@@ -178,11 +181,11 @@ def _enum_sites(
 def negative_data_rejection_rpc(ctx: Any, response: Any, case: Any) -> bool | None:
     """negative_data_rejection for RPC APIs that reject with HTTP 200 and an error body (Mend's errorCode)."""
     if case.operation.definition.raw.get("x-rpc-value") is None or case.meta is None:
-        return None
+        return SKIP
     if not case.meta.generation.mode.is_negative:
-        return None
+        return SKIP
     if 400 <= response.status_code < 500 or _is_error_answer(_json_body(response)):
-        return True
+        return PASS
     raise AssertionError(
         f"a request that breaks the contract was answered {response.status_code} without an errorCode; "
         "expected an errorCode answer (or a 4xx)"

@@ -10,8 +10,8 @@ from apiconform.vendors import _tokens
 from apiconform.vendors.code_insight import seed
 
 # Seconds after queueing at which a queued job becomes Active, then Completed.
-ACTIVE_AFTER = 1.0
-DONE_AFTER = 3.0
+ACTIVE_AFTER = 0.4
+DONE_AFTER = 1.2
 TERMINAL = frozenset({"Completed", "Failed", "Canceled", "Terminated"})
 
 

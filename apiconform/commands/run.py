@@ -1,0 +1,128 @@
+"""`apiconform run SURFACE|all [--base-url URL] [--credentials FILE] [--profile P] [--seed N] ...`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from apiconform.errors import EXIT_NONCONFORMANT, EXIT_OK, UsageError
+from apiconform.mocks.faults import validate_names
+from apiconform.runner.core import RunOptions, run
+from apiconform.runner.profiles import get_profile
+from apiconform.runner.waivers import load_waivers
+from apiconform.surfaces import resolve_surfaces
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("surface", metavar="SURFACE|all")
+    parser.add_argument("--base-url", help="server to test (default: start the embedded mock)")
+    parser.add_argument("--credentials", type=Path, metavar="FILE", help="JSON/TOML credentials (see README)")
+    parser.add_argument("--profile", default="default", help="quick | default | thorough")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--shard", metavar="K/N", help="run the K-th of N slices of the operations")
+    parser.add_argument("--allow-writes", action="store_true", help="allow writes against a non-loopback target")
+    parser.add_argument("--rate-limit", type=float, metavar="R", help="requests per second (default 10 remote)")
+    parser.add_argument("--timeout", type=float, default=10.0, help="seconds per request (default 10)")
+    parser.add_argument("--waivers", type=Path, metavar="FILE", help="YAML file of accepted deviations")
+    parser.add_argument("--report-dir", type=Path, default=Path("reports"))
+    parser.add_argument("--format", help="comma-separated subset of junit,allure,html,json,md (default: all)")
+    parser.add_argument("--mock-fault", action="append", default=[], metavar="NAME",
+                        help="embedded mocks only: switch on a fault profile (to see the gate fail)")  # fmt: skip
+
+
+def _shard(text: str | None) -> tuple[int, int] | None:
+    if text is None:
+        return None
+    try:
+        k, n = (int(x) for x in text.split("/"))
+    except ValueError:
+        raise UsageError(f"--shard {text!r} is not K/N; write e.g. --shard 1/3") from None
+    if not 1 <= k <= n:
+        raise UsageError(f"--shard {text}: K must be between 1 and N")
+    return k, n
+
+
+def run_command(args: argparse.Namespace) -> int:
+    from apiconform.reports import FORMATS, write_reports
+
+    surfaces = resolve_surfaces(args.surface)
+    if args.base_url and len(surfaces) > 1:
+        raise UsageError("--base-url names one server: run one surface at a time (not `all`)")
+    formats = [f.strip() for f in (args.format or ",".join(FORMATS)).split(",") if f.strip()]
+    if args.mock_fault and args.base_url:
+        raise UsageError("--mock-fault only applies to the embedded mocks; drop --base-url or the fault")
+    for surface in surfaces:
+        validate_names(tuple(args.mock_fault), surface.name)
+    if args.workers < 1:
+        raise UsageError(f"--workers {args.workers}: give at least 1")
+    if args.timeout <= 0:
+        raise UsageError(f"--timeout {args.timeout}: give a positive number of seconds")
+    rate = args.rate_limit
+    if rate is None and args.base_url and not _loopback(args.base_url):
+        rate = 10.0  # be a polite client of a vendor's production server unless told otherwise
+    options = RunOptions(
+        surfaces=tuple(surfaces),
+        profile=get_profile(args.profile),
+        seed=args.seed,
+        base_url=args.base_url,
+        credentials=args.credentials,
+        workers=args.workers,
+        shard=_shard(args.shard),
+        allow_writes=args.allow_writes,
+        rate_limit=rate,
+        timeout=args.timeout,
+        waivers=tuple(load_waivers(args.waivers)) if args.waivers else (),
+        mock_faults=tuple(args.mock_fault),
+    )
+    write_reports_probe(args.report_dir, formats, FORMATS)
+    progress = (lambda line: print(f"apiconform: {line}", file=sys.stderr)) if sys.stderr.isatty() else (lambda _: None)
+    result = run(options, progress)
+    paths = write_reports(result, args.report_dir, formats)
+    _summary(result, paths)
+    return EXIT_OK if result.conformant else EXIT_NONCONFORMANT
+
+
+def write_reports_probe(report_dir: Path, formats: list[str], known: tuple[str, ...]) -> None:
+    """Fail before the run, not after it, when the reports could not be written."""
+    unknown = [f for f in formats if f not in known]
+    if unknown:
+        raise UsageError(f"unknown report format {unknown[0]!r}; choose from {','.join(known)}")
+    try:
+        report_dir.mkdir(parents=True, exist_ok=True)
+        probe = report_dir / ".apiconform-write-test"
+        probe.write_text("ok", encoding="utf-8")
+        probe.unlink()
+    except OSError as exc:
+        raise UsageError(
+            f"cannot write reports to {report_dir}: {exc.strerror}; pass a writable --report-dir"
+        ) from None
+
+
+def _loopback(url: str) -> bool:
+    from apiconform.runner.target import Target
+    from apiconform.surfaces import SURFACES
+
+    return Target(next(iter(SURFACES.values())), url, {}, embedded=False).loopback
+
+
+def _summary(result: object, paths: list[Path]) -> None:
+    from apiconform.runner.results import RunResult
+
+    assert isinstance(result, RunResult)
+    ops = result.operations()
+    failed = len(result.blocking_failures)
+    waived = len(result.failures) - failed
+    verdict = "conformant" if result.conformant else "NOT conformant"
+    print(
+        f"{verdict}: {len(ops)} operations, {sum(o.cases for o in ops)} cases, {failed} failures"
+        f" ({waived} waived), {len(result.unexercised)} not exercised, {result.duration_s:.1f} s"
+        + (" (interrupted)" if result.interrupted else "")
+    )
+    for failure in result.blocking_failures[:10]:
+        print(f"  FAIL {failure.surface} {failure.operation} [{failure.check}] {failure.title}")
+    for note in result.waiver_notes:
+        print(f"  note: {note}")
+    if paths:
+        print(f"reports: {', '.join(str(p) for p in paths)}")

@@ -1,0 +1,50 @@
+"""auth_rejected: secured read operations refuse missing and forged credentials (and accept valid ones)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apiconform.openapi import ApiSpec
+from apiconform.runner.scenarios.base import ScenarioContext
+from apiconform.runner.scenarios.examples import is_write
+from apiconform.runner.scenarios.fill import fill_path
+
+REJECTIONS = frozenset({401, 403})
+
+
+def forge(headers: dict[str, str]) -> dict[str, str]:
+    """The same headers with every credential altered but still well-formed."""
+    forged = {}
+    for key, value in headers.items():
+        scheme, _, token = value.rpartition(" ")
+        token = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB") if len(token) > 8 else "invalid-token"
+        forged[key] = f"{scheme} {token}".strip()
+    return forged
+
+
+def check_auth_enforced(ctx: ScenarioContext, spec: ApiSpec, label_of: Any, limit: int) -> None:
+    """Probe up to `limit` secured read operations without and with forged credentials."""
+    probed = 0
+    for op in spec.operations:
+        if not op.security or is_write(op) or not ctx.auth_headers or probed >= limit:
+            continue
+        filled = fill_path(spec, op, ctx.discovery)
+        if filled is None:
+            continue
+        path, query = filled
+        probed += 1
+        label = label_of(op)
+        response = ctx.call(op.method, path, params=query, auth=False)
+        if response is None:
+            continue
+        if not ctx.verdict(
+            label, "auth_rejected", response.status_code in REJECTIONS, "request without credentials was not rejected",
+            f"answered {response.status_code} without credentials", "401 or 403",
+        ):  # fmt: skip
+            continue
+        response = ctx.call(op.method, path, params=query, auth=False, headers=forge(ctx.auth_headers))
+        if response is not None:
+            ctx.verdict(
+                label, "auth_rejected", response.status_code in REJECTIONS, "request with forged credentials was not rejected",
+                f"answered {response.status_code} to forged credentials", "401 or 403",
+            )  # fmt: skip

@@ -1,0 +1,52 @@
+"""Concrete request values for an operation: discovered ids first, then documented examples, defaults, enums."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from apiconform.openapi import ApiSpec, Operation
+
+
+def value_for(
+    spec: ApiSpec, name: str, schema: dict[str, Any], raw_param: dict[str, Any], discovered: dict[str, Any]
+) -> Any:
+    """A plausible valid value for one parameter, or None when nothing sensible is known."""
+    if name in discovered:
+        return discovered[name]
+    if "example" in raw_param:
+        return raw_param["example"]
+    schema = spec.resolve(schema)
+    for key in ("default", "example"):
+        if key in schema:
+            return schema[key]
+    if schema.get("examples"):
+        return schema["examples"][0]
+    if schema.get("enum"):
+        return schema["enum"][0]
+    kind = schema.get("type")
+    if kind == "integer":
+        return max(int(schema.get("minimum", 1)), 1)
+    if kind == "boolean":
+        return False
+    return None
+
+
+def fill_path(spec: ApiSpec, operation: Operation, discovered: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    """(concrete path, required query params) for an operation, or None when a required value is unknown."""
+    raw_params = {
+        (p.get("name"), p.get("in")): p for p in (spec.resolve(x) for x in operation.raw.get("parameters", []))
+    }
+    path = operation.path
+    query: dict[str, Any] = {}
+    for param in operation.parameters:
+        if not param.required or param.location in ("header", "cookie"):
+            continue
+        value = value_for(spec, param.name, param.schema, raw_params.get((param.name, param.location), {}), discovered)
+        if value is None:
+            return None
+        if param.location == "path":
+            path = path.replace("{" + param.name + "}", str(value))
+        else:
+            query[param.name] = value
+    return None if re.search(r"\{[^}]+\}", path) else (path, query)

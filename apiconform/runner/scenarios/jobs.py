@@ -1,0 +1,49 @@
+"""async_job: an operation that queues work (202) leads to a job that reaches a terminal status in bounded time."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from apiconform.runner.scenarios.base import ScenarioContext, json_of
+
+
+@dataclass(frozen=True)
+class AsyncJob:
+    start_path: str  # concrete path of the queueing call
+    job_path: Callable[[Any], str]  # job id -> path of its status resource
+    job_id: Callable[[httpx.Response], Any]  # queueing response -> job id (None when the answer does not say)
+    status: Callable[[Any], Any]  # job body -> status value
+    terminal: frozenset[str]
+    method: str = "POST"
+    timeout_s: float = 20.0
+    poll_s: float = 0.25
+
+
+def check_async_job(ctx: ScenarioContext, label: str, job: AsyncJob) -> None:
+    response = ctx.call(job.method, job.start_path)
+    if response is None or not ctx.verdict(
+        label, "async_job", response.status_code == 202, "queueing call was not accepted with 202",
+        f"answered {getattr(response, 'status_code', None)}", "202 Accepted",
+    ):  # fmt: skip
+        return
+    job_id = job.job_id(response)
+    if job_id is None:
+        ctx.failed(label, "async_job", "202 answer does not identify the job", "no job id in body or Location header")
+        return
+    deadline = time.monotonic() + job.timeout_s
+    seen: list[Any] = []
+    while time.monotonic() < deadline:
+        status = job.status(json_of(ctx.call("GET", job.job_path(job_id))))
+        if not seen or seen[-1] != status:
+            seen.append(status)
+        if status in job.terminal:
+            ctx.passed(label, "async_job")
+            return
+        time.sleep(job.poll_s)
+    ctx.failed(label, "async_job", f"job {job_id} did not finish within {job.timeout_s:g} s",
+               f"statuses seen: {seen}", f"one of {sorted(job.terminal)}")  # fmt: skip

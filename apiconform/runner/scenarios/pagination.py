@@ -1,0 +1,72 @@
+"""Paging and filtering semantics of list operations, driven by a small per-vendor description."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from apiconform.runner.scenarios.base import ScenarioContext, json_of
+
+
+@dataclass(frozen=True)
+class Paging:
+    operation_id: str
+    limit: str  # query parameter holding the page size
+    offset: str  # query parameter holding the page position
+    page_numbers: bool = True  # offset counts pages (1-based) rather than items
+    first: int = 1
+    item_id: Callable[[Any], Any] = lambda item: item.get("id") if isinstance(item, dict) else item
+    items: Callable[[Any], list[Any] | None] = lambda body: body if isinstance(body, list) else None
+    order_key: Callable[[Any], Any] | None = None  # items must be sorted by this key
+    descending: bool = True
+    out_of_range: tuple[tuple[str, Any], ...] = ()  # (param, value) pairs the server must reject
+    filters: tuple[tuple[str, Any, Callable[[Any], Any]], ...] = field(default=())  # (param, value, item -> field)
+
+
+def check_paging(ctx: ScenarioContext, label: str, paging: Paging) -> None:
+    """pagination_limit, _disjoint, _complete, _order, _bounds and filter_applied for one list operation."""
+    path = ctx.spec.operation(paging.operation_id).path
+    size = 3
+    pages: list[list[Any]] = []
+    for number in range(ctx.profile.pages):
+        position = paging.first + (number if paging.page_numbers else number * size)
+        body = json_of(ctx.call("GET", path, params={paging.limit: size, paging.offset: position}))
+        items = paging.items(body)
+        if items is None:
+            ctx.failed(label, "pagination_limit", "list answer has no item list", f"got {str(body)[:200]}")
+            return
+        if not ctx.verdict(label, "pagination_limit", len(items) <= size, f"page holds {len(items)} items with {paging.limit}={size}",
+                           f"{paging.offset}={position}: {len(items)} items", f"at most {size} items"):  # fmt: skip
+            return
+        if not items:
+            break
+        pages.append(items)
+        if len(items) < size:
+            break
+    ids = [paging.item_id(i) for page in pages for i in page]
+    for first, second in zip(pages, pages[1:], strict=False):
+        shared = {paging.item_id(i) for i in first} & {paging.item_id(i) for i in second}
+        if not ctx.verdict(label, "pagination_disjoint", not shared, "consecutive pages share items",
+                           f"ids on two consecutive pages: {sorted(map(str, shared))[:5]}", "disjoint pages"):  # fmt: skip
+            break
+    ctx.verdict(label, "pagination_complete", len(ids) == len(set(ids)), "walking the pages yields an item twice",
+                f"{len(ids) - len(set(ids))} repeated ids", "each item once")  # fmt: skip
+    if paging.order_key is not None and ids:
+        keys = [paging.order_key(i) for page in pages for i in page]
+        comparable = len({type(k) for k in keys}) == 1 and keys[0] is not None
+        ordered = comparable and keys == sorted(keys, reverse=paging.descending)
+        ctx.verdict(label, "pagination_order", ordered, "items are not in the documented order",
+                    f"keys in order served: {keys[:8]}", "descending" if paging.descending else "ascending")  # fmt: skip
+    for param, value in paging.out_of_range:
+        response = ctx.call("GET", path, params={param: value})
+        status = response.status_code if response is not None else None
+        ctx.verdict(label, "pagination_bounds", status is not None and 400 <= status < 500,
+                    f"out-of-range {param}={value} was not rejected", f"answered {status}", "a 4xx answer")  # fmt: skip
+    for param, value, field_of in paging.filters:
+        body = json_of(ctx.call("GET", path, params={param: value, paging.limit: 50}))
+        items = paging.items(body) or []
+        wrong = [i for i in items if field_of(i) != value]
+        ctx.verdict(label, "filter_applied", not wrong, f"filter {param}={value} returned non-matching items",
+                    f"{len(wrong)} of {len(items)} items have another {param}: {[field_of(i) for i in wrong[:3]]}",
+                    f"every item has {param} == {value!r}")  # fmt: skip
