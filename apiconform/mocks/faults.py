@@ -7,7 +7,7 @@ pagination and requestType faults are flags that the vendor handlers honour.
 from __future__ import annotations
 
 import asyncio
-import itertools
+import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +17,7 @@ from apiconform.mocks.behaviour import MockResponse
 from apiconform.openapi import ApiSpec, Operation
 
 ALL = frozenset({"code-insight", "sd-elements", "metadefender-sscp", "mend"})
+ENUMS = frozenset({"code-insight", "metadefender-sscp", "mend"})  # SD Elements' responses have no enums
 PAGED = frozenset({"code-insight", "metadefender-sscp"})
 FILTERED = frozenset({"code-insight", "sd-elements", "metadefender-sscp"})
 
@@ -32,7 +33,7 @@ FAULTS: dict[str, Fault] = {
     f.name: f
     for f in (
         Fault("undocumented-status", "successful answers use a status code the spec does not document"),
-        Fault("undocumented-enum", "an enum field in responses carries a value the spec does not list"),
+        Fault("undocumented-enum", "an enum field in responses carries a value the spec does not list", ENUMS),
         Fault("required-field-missing", "responses omit a field the spec marks required"),
         Fault("field-type-changed", "a response field changes type (number <-> string)"),
         Fault("page-larger-than-limit", "list endpoints return more items than `limit` asks for", PAGED),
@@ -48,7 +49,7 @@ FAULTS: dict[str, Fault] = {
         ),
         Fault("wrong-content-type", "responses carry a Content-Type the spec does not document"),
         Fault("missing-content-disposition", "report downloads lose their Content-Disposition header"),
-        Fault("intermittent-5xx", "every third request fails with 500 Internal Server Error"),
+        Fault("intermittent-5xx", "about one request in three fails with 500 Internal Server Error"),
         Fault("slow-responses", "every response is delayed by 1.5 seconds"),
     )
 }
@@ -74,17 +75,18 @@ class ActiveFaults:
     def __init__(self, names: frozenset[str], spec: ApiSpec) -> None:
         self.names = names
         self.spec = spec
-        self._requests = itertools.count(1)
+        # Seeded, so a run against this mock is repeatable; random, so failures do not line up with the
+        # fixed request pattern of a client (e.g. a request followed by two auth probes).
+        self._rng = random.Random(5)
 
     @property
     def skip_validation(self) -> bool:
         return "out-of-range-accepted" in self.names
 
     async def around(self, op: Operation, call: Callable[[], MockResponse]) -> MockResponse:
-        number = next(self._requests)
         if "slow-responses" in self.names:
             await asyncio.sleep(SLOW_DELAY_SECONDS)
-        if "intermittent-5xx" in self.names and number % 3 == 0:
+        if "intermittent-5xx" in self.names and self._rng.random() < 1 / 3:
             return MockResponse(500, {"error": "Internal Server Error"})
         result = call()
         if isinstance(result, Awaitable):  # pragma: no cover - handlers are synchronous today

@@ -12,7 +12,7 @@ import threading
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -31,6 +31,7 @@ class Target:
     credentials: dict[str, Any]
     embedded: bool
     process: subprocess.Popen[str] | None = field(default=None, repr=False)
+    stderr: IO[str] | None = field(default=None, repr=False)
 
     @property
     def headers(self) -> dict[str, str]:
@@ -60,12 +61,18 @@ class Target:
         return values
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        if self.process is not None:
+            if self.process.poll() is None:
+                self.process.terminate()
+                try:
+                    self.process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    self.process.kill()
+                    self.process.wait()
+            if self.process.stdout is not None:
+                self.process.stdout.close()
+        if self.stderr is not None:
+            self.stderr.close()
 
 
 def validate_base_url(url: str) -> str:
@@ -111,7 +118,9 @@ def start_embedded(surface: Surface, *, seed: int = 0, faults: tuple[str, ...] =
     creds_path = tmp / "credentials.json"
     cmd = [sys.executable, "-m", "apiconform", "mock", surface.name, "--port", "0", "--seed", str(seed),
            "--credentials-out", str(creds_path), *(a for f in faults for a in ("--fault", f))]  # fmt: skip
-    process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # stderr goes to a file, not a pipe: a pipe nobody reads fills up and blocks the mock mid-run.
+    errors = tempfile.TemporaryFile(mode="w+", prefix="apiconform-mock-stderr-")  # noqa: SIM115 - closed in stop()
+    process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=errors, text=True)
     line: list[str] = []
     reader = threading.Thread(target=lambda: line.append(process.stdout.readline() if process.stdout else ""))
     reader.start()
@@ -119,7 +128,12 @@ def start_embedded(surface: Surface, *, seed: int = 0, faults: tuple[str, ...] =
     url = line[0].strip() if line else ""
     if not url or not creds_path.exists():
         process.kill()
-        err = (process.stderr.read() if process.stderr else "").strip().splitlines()
+        process.wait()
+        errors.seek(0)
+        err = errors.read().strip().splitlines()
+        errors.close()
+        if process.stdout is not None:
+            process.stdout.close()
         raise TargetUnreachableError(
             f"embedded {surface.name} mock did not start ({err[-1] if err else 'no output'}); "
             "run `apiconform mock " + surface.name + "` to see why"
@@ -127,7 +141,7 @@ def start_embedded(surface: Surface, *, seed: int = 0, faults: tuple[str, ...] =
     credentials = json.loads(creds_path.read_text(encoding="utf-8"))
     creds_path.unlink()
     tmp.rmdir()
-    return Target(surface, url, credentials, embedded=True, process=process)
+    return Target(surface, url, credentials, embedded=True, process=process, stderr=errors)
 
 
 def probe(target: Target, timeout: float) -> None:

@@ -63,10 +63,28 @@ def check_paging(ctx: ScenarioContext, label: str, paging: Paging) -> None:
         status = response.status_code if response is not None else None
         ctx.verdict(label, "pagination_bounds", status is not None and 400 <= status < 500,
                     f"out-of-range {param}={value} was not rejected", f"answered {status}", "a 4xx answer")  # fmt: skip
-    for param, value, field_of in paging.filters:
-        body = json_of(ctx.call("GET", path, params={param: value, paging.limit: 50}))
-        items = paging.items(body) or []
+    check_filters(ctx, label, path, paging.items, paging.filters, {paging.limit: 50})
+
+
+def check_filters(
+    ctx: ScenarioContext,
+    label: str,
+    path: str,
+    items_of: Callable[[Any], list[Any] | None],
+    filters: tuple[tuple[str, Any, Callable[[Any], Any]], ...],
+    extra: dict[str, Any] | None = None,
+) -> None:
+    """filter_applied: each (param, value, item -> field) filter returns only items whose field equals value."""
+    for param, value, field_of in filters:
+        query_value = str(value).lower() if isinstance(value, bool) else value
+        body = json_of(ctx.call("GET", path, params={param: query_value, **(extra or {})}))
+        items = items_of(body)
+        if items is None:
+            ctx.failed(
+                label, "filter_applied", f"filtered list {param}={query_value} has no item list", str(body)[:200]
+            )
+            continue
         wrong = [i for i in items if field_of(i) != value]
-        ctx.verdict(label, "filter_applied", not wrong, f"filter {param}={value} returned non-matching items",
+        ctx.verdict(label, "filter_applied", not wrong, f"filter {param}={query_value} returned non-matching items",
                     f"{len(wrong)} of {len(items)} items have another {param}: {[field_of(i) for i in wrong[:3]]}",
                     f"every item has {param} == {value!r}")  # fmt: skip

@@ -1,0 +1,46 @@
+"""Report writers of `apiconform run`: one module per format, each a function of the finished RunResult.
+
+The runner never imports this package (ARCHITECTURE.md: reports sit above the runner); the `run` command
+hands the result over once the run ends, so every format sees the same, already redacted, data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from apiconform.errors import UsageError, did_you_mean
+from apiconform.reports import allure, html, json_report, junit, markdown
+from apiconform.runner.results import RunResult
+
+__all__ = ["FORMATS", "write_reports"]
+
+FORMATS = ("junit", "allure", "html", "json", "md")
+_WRITERS: dict[str, Callable[[RunResult, Path], Path]] = {
+    "junit": junit.write,
+    "allure": allure.write,
+    "html": html.write,
+    "json": json_report.write,
+    "md": markdown.write,
+}
+
+
+def write_reports(result: RunResult, report_dir: Path, formats: Sequence[str]) -> list[Path]:
+    """Write each requested format into report_dir (created if needed); returns what was written, in order."""
+    wanted = list(dict.fromkeys(formats))
+    for fmt in wanted:
+        if fmt not in _WRITERS:
+            raise UsageError(
+                f"unknown report format {fmt!r}{did_you_mean(fmt, FORMATS)}; choose from {', '.join(FORMATS)}"
+            )
+    if not wanted:
+        return []
+    try:
+        report_dir.mkdir(parents=True, exist_ok=True)
+        return [_WRITERS[fmt](result, report_dir) for fmt in wanted]
+    except OSError as exc:
+        # A file where the directory should be, a read-only mount, a full disk: all are the user's to fix.
+        reason = exc.strerror or type(exc).__name__
+        raise UsageError(
+            f"cannot write reports to {report_dir}: {reason}; pass a writable directory as the report dir"
+        ) from None

@@ -1,0 +1,134 @@
+"""What a Mend client relies on: tokens found under the org, errorCode answers for bad calls and scope
+violations, and writes (projects, tags) visible to later reads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from apiconform.openapi import Operation
+from apiconform.runner.scenarios.base import ScenarioContext, json_of
+
+TOKENS = ("userKey", "orgToken", "productToken", "projectToken")
+
+
+def auth_headers(credentials: dict[str, Any]) -> dict[str, str]:
+    return {}  # Mend credentials travel in the JSON body
+
+
+def _post(ctx: ScenarioContext, body: dict[str, Any]) -> httpx.Response | None:
+    return ctx.call("POST", "", json_body=body)
+
+
+def _label(ctx: ScenarioContext, request_type: str) -> str:
+    return f"POST {ctx.spec.base_paths()[0]}#{request_type}"
+
+
+def _is_error(body: Any) -> bool:
+    return isinstance(body, dict) and "errorCode" in body
+
+
+def _tokens(ctx: ScenarioContext) -> dict[str, str]:
+    values = {k: ctx.credentials.get(k) for k in TOKENS}
+    values.update({k: v for k, v in ctx.discovery.items() if k in TOKENS})
+    return {k: v for k, v in values.items() if isinstance(v, str) and v}
+
+
+def discover(ctx: ScenarioContext) -> dict[str, Any]:
+    """Product and project tokens under the given orgToken, from read-only calls."""
+    found: dict[str, Any] = {}
+    user_key, org = ctx.credentials.get("userKey"), ctx.credentials.get("orgToken")
+    if not user_key or not org:
+        return found
+    products = json_of(_post(ctx, {"requestType": "getAllProducts", "userKey": user_key, "orgToken": org}))
+    items = products.get("products") if isinstance(products, dict) else None
+    product = ctx.credentials.get("productToken") or next(
+        (p.get("productToken") for p in items or [] if isinstance(p, dict) and p.get("productToken")), None
+    )
+    if not product:
+        return found
+    found["productToken"] = product
+    projects = json_of(_post(ctx, {"requestType": "getAllProjects", "userKey": user_key, "productToken": product}))
+    items = projects.get("projects") if isinstance(projects, dict) else None
+    project = ctx.credentials.get("projectToken") or next(
+        (p.get("projectToken") for p in items or [] if isinstance(p, dict) and p.get("projectToken")), None
+    )
+    if project:
+        found["projectToken"] = project
+    return found
+
+
+def prepare_example(ctx: ScenarioContext, operation: Operation, body: Any) -> Any:
+    """Documented examples carry placeholder tokens ("user_key"): swap in the real ones."""
+    if not isinstance(body, dict):
+        return body
+    tokens = _tokens(ctx)
+    return {k: tokens.get(k, v) if k in TOKENS else v for k, v in body.items()}
+
+
+def run_scenarios(ctx: ScenarioContext) -> None:
+    tokens = _tokens(ctx)
+    if "userKey" not in tokens or "orgToken" not in tokens:
+        return
+    _error_answers(ctx, tokens)
+    if ctx.allow_writes and "productToken" in tokens:
+        _project_round_trip(ctx, tokens)
+
+
+def _error_answers(ctx: ScenarioContext, tokens: dict[str, str]) -> None:
+    """request_type_errors: bad calls get an errorCode answer, never data."""
+    label = _label(ctx, "getAllProducts")
+    probes = (
+        ("a wrong userKey", {"requestType": "getAllProducts", "userKey": "0" * 64, "orgToken": tokens["orgToken"]}),
+        ("a missing orgToken", {"requestType": "getAllProducts", "userKey": tokens["userKey"]}),
+        ("an unknown requestType", {"requestType": "getEverything", "userKey": tokens["userKey"],
+                                    "orgToken": tokens["orgToken"]}),
+    )  # fmt: skip
+    for what, body in probes:
+        answer = json_of(_post(ctx, body))
+        ctx.verdict(label, "request_type_errors", _is_error(answer), f"a call with {what} was not answered with an errorCode",
+                    f"answer: {str(answer)[:200]}", "an errorCode answer")  # fmt: skip
+    if "productToken" in tokens:
+        # Scope rule: a product token cannot call organization-level requestTypes.
+        body = {
+            "requestType": "getOrganizationDetails",
+            "userKey": tokens["userKey"],
+            "orgToken": tokens["productToken"],
+        }
+        answer = json_of(_post(ctx, body))
+        ctx.verdict(_label(ctx, "getOrganizationDetails"), "request_type_errors", _is_error(answer),
+                    "an organization-level call with a product token was answered with data",
+                    f"answer: {str(answer)[:200]}", "an errorCode answer (out of scope)")  # fmt: skip
+
+
+def _project_names(ctx: ScenarioContext, tokens: dict[str, str]) -> set[str] | None:
+    body = {"requestType": "getAllProjects", "userKey": tokens["userKey"], "productToken": tokens["productToken"]}
+    answer = json_of(_post(ctx, body))
+    projects = answer.get("projects") if isinstance(answer, dict) else None
+    if not isinstance(projects, list):
+        return None
+    return {str(p.get("projectName")) for p in projects if isinstance(p, dict)}
+
+
+def _project_round_trip(ctx: ScenarioContext, tokens: dict[str, str]) -> None:
+    """crud_roundtrip: createProject -> getAllProjects lists it -> deleteProject -> getAllProjects does not."""
+    label = _label(ctx, "createProject")
+    name = f"apiconform-roundtrip-{ctx.profile.name}"
+    create = {"requestType": "createProject", "userKey": tokens["userKey"], "productToken": tokens["productToken"],
+              "projectName": name}  # fmt: skip
+    created = json_of(_post(ctx, create))
+    token = created.get("projectToken") if isinstance(created, dict) else None
+    if not ctx.verdict(label, "crud_roundtrip", isinstance(token, str) and not _is_error(created),
+                       "createProject did not return a project token", f"answer: {str(created)[:200]}"):  # fmt: skip
+        return
+    names = _project_names(ctx, tokens)
+    if not ctx.verdict(label, "crud_roundtrip", names is not None and name in names,
+                       "a created project is not listed by getAllProjects", f"listed: {sorted(names or [])[:10]}"):  # fmt: skip
+        return
+    delete = {"requestType": "deleteProject", "userKey": tokens["userKey"], "productToken": tokens["productToken"],
+              "projectToken": token}  # fmt: skip
+    deleted = json_of(_post(ctx, delete))
+    names = _project_names(ctx, tokens)
+    ctx.verdict(_label(ctx, "deleteProject"), "crud_roundtrip", not _is_error(deleted) and name not in (names or set()),
+                "a deleted project is still listed (or the delete failed)", f"delete answer: {str(deleted)[:200]}")  # fmt: skip

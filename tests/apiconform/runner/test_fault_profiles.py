@@ -1,0 +1,64 @@
+"""Every fault profile makes `apiconform run --profile quick` fail, naming the right check and operation.
+
+This is how the checks prove they can fail: each fault is a deliberately broken mock.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from apiconform.mocks.faults import FAULTS
+from apiconform.runner.core import RunOptions, run
+from apiconform.runner.profiles import get_profile
+from apiconform.surfaces import SURFACES
+
+# fault -> the checks that must report it (any one of them, on some operation)
+EXPECTED = {
+    "undocumented-status": {"status_code_conformance"},
+    "undocumented-enum": {"enum_documented", "response_schema_conformance"},
+    "required-field-missing": {"response_schema_conformance"},
+    "field-type-changed": {"response_schema_conformance"},
+    "page-larger-than-limit": {"pagination_limit"},
+    "offset-ignored": {"pagination_disjoint"},
+    "filter-ignored": {"filter_applied"},
+    "order-flipped": {"pagination_order"},
+    "out-of-range-accepted": {"negative_data_rejection", "pagination_bounds"},
+    "auth-not-enforced": {"ignored_auth", "auth_rejected", "request_type_errors"},
+    "wrong-request-type-shape": {"request_type_shape"},
+    "wrong-content-type": {"content_type_conformance"},
+    "missing-content-disposition": {"content_disposition"},
+    "intermittent-5xx": {"not_a_server_error"},
+    "slow-responses": {"response_time"},
+}
+# Slow responses make a run slow by construction: prove that one on the smallest surface only.
+SLOW_ONLY_ON = "code-insight"
+# Surfaces whose spec declares no report downloads have nothing for missing-content-disposition to break.
+NO_DOWNLOADS = {"code-insight", "sd-elements"}
+
+
+def _cases() -> list[tuple[str, str]]:
+    cases = []
+    for surface in SURFACES:
+        for name, fault in FAULTS.items():
+            if surface not in fault.surfaces:
+                continue
+            if name == "slow-responses" and surface != SLOW_ONLY_ON:
+                continue
+            if name == "missing-content-disposition" and surface in NO_DOWNLOADS:
+                continue
+            cases.append((surface, name))
+    return cases
+
+
+def test_every_fault_has_an_expectation() -> None:
+    assert set(EXPECTED) == set(FAULTS)
+
+
+@pytest.mark.parametrize(("surface", "fault"), _cases())
+def test_fault_profile_fails_the_quick_gate(surface: str, fault: str) -> None:
+    options = RunOptions(surfaces=(SURFACES[surface],), profile=get_profile("quick"), mock_faults=(fault,))
+    result = run(options)
+    assert not result.conformant
+    reported = {f.check for f in result.failures}
+    assert reported & EXPECTED[fault], f"{fault} on {surface}: expected one of {EXPECTED[fault]}, got {reported}"
+    assert all(f.operation in result.surfaces[surface].operations for f in result.failures)
