@@ -124,21 +124,31 @@ def _test_surface(
                 verdict.expected,
                 verdict.curl,
                 verdict.exchange,
-            )  # fmt: skip
+            )
         )
 
     with httpx.Client(timeout=options.timeout, follow_redirects=False) as client:
         ctx = ScenarioContext(
-            surface=surface.name, spec=ApiSpec(document), client=client, base_url=target.base_url,
-            credentials=target.credentials, redactor=redactor, profile=options.profile,
-            allow_writes=allow_writes, record=record, auth_headers=target.headers,
-        )  # fmt: skip
+            surface=surface.name,
+            spec=ApiSpec(document),
+            client=client,
+            base_url=target.base_url,
+            credentials=target.credentials,
+            redactor=redactor,
+            profile=options.profile,
+            allow_writes=allow_writes,
+            record=record,
+            auth_headers=target.headers,
+        )
         ctx.discovery = vendor.discover(ctx)
         redactor.add(*(str(v) for k, v in ctx.discovery.items() if "token" in k.lower() or "key" in k.lower()))
         prepared = prepare(
-            document, discovered=ctx.discovery, credentials=target.credentials,
-            allow_writes=allow_writes, shard=options.shard,
-        )  # fmt: skip
+            document,
+            discovered=ctx.discovery,
+            credentials=target.credentials,
+            allow_writes=allow_writes,
+            shard=options.shard,
+        )
         exploded = ApiSpec(prepared.document)
         full = ApiSpec(prepare(document, discovered={}, credentials={}, allow_writes=True, shard=None).document)
         for op in full.operations:
@@ -150,11 +160,16 @@ def _test_surface(
         progress(f"{surface.name}: property-based phases ({', '.join(options.profile.phases)})")
         observer = st_checks.Observer(max_response_time=options.profile.max_response_time)
         settings = PropertySettings(
-            surface=surface.name, base_url=target.base_url, headers=target.headers, profile=options.profile,
-            seed=options.seed, workers=options.workers, timeout=options.timeout,
+            surface=surface.name,
+            base_url=target.base_url,
+            headers=target.headers,
+            profile=options.profile,
+            seed=options.seed,
+            workers=options.workers,
+            timeout=options.timeout,
             rate_limit=None if options.rate_limit is None else f"{options.rate_limit:g}/s",
             rpc=any("x-rpc-value" in op.raw for op in exploded.operations),
-        )  # fmt: skip
+        )
         prop = run_property(prepared.document, settings, redactor, label_of, observer)
         _merge_property(outcome, prop, result, observer)
         if prop.interrupted:

@@ -66,9 +66,12 @@ def _add_parameter_examples(op: dict[str, Any], discovered: dict[str, Any]) -> N
 def _pin_body_credentials(doc: Document, credentials: dict[str, Any], discovered: dict[str, Any]) -> None:
     """RPC bodies carry credentials: pin them so positive cases authenticate (negative ones still vary them)."""
     values = {**{k: v for k, v in discovered.items() if k in BODY_CREDENTIALS}, **credentials}
-    for variant_ref in {op["requestBody"]["content"]["application/json"]["schema"].get("$ref")
-                        for item in doc["paths"].values() for op in item.values()
-                        if isinstance(op, dict) and "x-rpc-value" in op}:  # fmt: skip
+    for variant_ref in {
+        op["requestBody"]["content"]["application/json"]["schema"].get("$ref")
+        for item in doc["paths"].values()
+        for op in item.values()
+        if isinstance(op, dict) and "x-rpc-value" in op
+    }:
         if not variant_ref:
             continue
         variant = resolve_pointer(doc, variant_ref)

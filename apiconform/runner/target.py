@@ -116,8 +116,20 @@ def start_embedded(surface: Surface, *, seed: int = 0, faults: tuple[str, ...] =
     """Start `apiconform mock SURFACE --port 0` in a child process and wait for its URL line."""
     tmp = Path(tempfile.mkdtemp(prefix="apiconform-mock-"))
     creds_path = tmp / "credentials.json"
-    cmd = [sys.executable, "-m", "apiconform", "mock", surface.name, "--port", "0", "--seed", str(seed),
-           "--credentials-out", str(creds_path), *(a for f in faults for a in ("--fault", f))]  # fmt: skip
+    cmd = [
+        sys.executable,
+        "-m",
+        "apiconform",
+        "mock",
+        surface.name,
+        "--port",
+        "0",
+        "--seed",
+        str(seed),
+        "--credentials-out",
+        str(creds_path),
+        *(a for f in faults for a in ("--fault", f)),
+    ]
     # stderr goes to a file, not a pipe: a pipe nobody reads fills up and blocks the mock mid-run.
     errors = tempfile.TemporaryFile(mode="w+", prefix="apiconform-mock-stderr-")  # noqa: SIM115 - closed in stop()
     process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=errors, text=True)

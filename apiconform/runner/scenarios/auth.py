@@ -38,13 +38,21 @@ def check_auth_enforced(ctx: ScenarioContext, spec: ApiSpec, label_of: Any, limi
         if response is None:
             continue
         if not ctx.verdict(
-            label, "auth_rejected", response.status_code in REJECTIONS, "request without credentials was not rejected",
-            f"answered {response.status_code} without credentials", "401 or 403",
-        ):  # fmt: skip
+            label,
+            "auth_rejected",
+            response.status_code in REJECTIONS,
+            "request without credentials was not rejected",
+            f"answered {response.status_code} without credentials",
+            "401 or 403",
+        ):
             continue
         response = ctx.call(op.method, path, params=query, auth=False, headers=forge(ctx.auth_headers))
         if response is not None:
             ctx.verdict(
-                label, "auth_rejected", response.status_code in REJECTIONS, "request with forged credentials was not rejected",
-                f"answered {response.status_code} to forged credentials", "401 or 403",
-            )  # fmt: skip
+                label,
+                "auth_rejected",
+                response.status_code in REJECTIONS,
+                "request with forged credentials was not rejected",
+                f"answered {response.status_code} to forged credentials",
+                "401 or 403",
+            )

@@ -70,10 +70,12 @@ def replay_examples(ctx: ScenarioContext, spec: ApiSpec, label_of: Any, prepare_
             documented = op.responses.get(str(response.status_code))
             if documented is None or response.status_code >= 500:
                 ctx.failed(
-                    label, "example_replay", f"documented example answered {response.status_code}",
+                    label,
+                    "example_replay",
+                    f"documented example answered {response.status_code}",
                     f"status {response.status_code} is not documented for {op.label}",
                     f"one of {', '.join(sorted(op.responses))}",
-                )  # fmt: skip
+                )
                 continue
             schema = (documented.get("content") or {}).get(response.headers.get("content-type", "").split(";")[0], {})
             body_json = json_of(response)
@@ -83,6 +85,10 @@ def replay_examples(ctx: ScenarioContext, spec: ApiSpec, label_of: Any, prepare_
                 else []
             )
             ctx.verdict(
-                label, "example_replay", not problems, "answer to a documented example breaks the response schema",
-                "; ".join(map(str, problems)), f"a {response.status_code} answer valid against the documented schema",
-            )  # fmt: skip
+                label,
+                "example_replay",
+                not problems,
+                "answer to a documented example breaks the response schema",
+                "; ".join(map(str, problems)),
+                f"a {response.status_code} answer valid against the documented schema",
+            )

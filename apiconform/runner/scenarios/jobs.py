@@ -27,9 +27,13 @@ class AsyncJob:
 def check_async_job(ctx: ScenarioContext, label: str, job: AsyncJob) -> None:
     response = ctx.call(job.method, job.start_path)
     if response is None or not ctx.verdict(
-        label, "async_job", response.status_code == 202, "queueing call was not accepted with 202",
-        f"answered {getattr(response, 'status_code', None)}", "202 Accepted",
-    ):  # fmt: skip
+        label,
+        "async_job",
+        response.status_code == 202,
+        "queueing call was not accepted with 202",
+        f"answered {getattr(response, 'status_code', None)}",
+        "202 Accepted",
+    ):
         return
     job_id = job.job_id(response)
     if job_id is None:
@@ -45,5 +49,10 @@ def check_async_job(ctx: ScenarioContext, label: str, job: AsyncJob) -> None:
             ctx.passed(label, "async_job")
             return
         time.sleep(job.poll_s)
-    ctx.failed(label, "async_job", f"job {job_id} did not finish within {job.timeout_s:g} s",
-               f"statuses seen: {seen}", f"one of {sorted(job.terminal)}")  # fmt: skip
+    ctx.failed(
+        label,
+        "async_job",
+        f"job {job_id} did not finish within {job.timeout_s:g} s",
+        f"statuses seen: {seen}",
+        f"one of {sorted(job.terminal)}",
+    )

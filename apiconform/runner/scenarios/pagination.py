@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,8 +37,14 @@ def check_paging(ctx: ScenarioContext, label: str, paging: Paging) -> None:
         if items is None:
             ctx.failed(label, "pagination_limit", "list answer has no item list", f"got {str(body)[:200]}")
             return
-        if not ctx.verdict(label, "pagination_limit", len(items) <= size, f"page holds {len(items)} items with {paging.limit}={size}",
-                           f"{paging.offset}={position}: {len(items)} items", f"at most {size} items"):  # fmt: skip
+        if not ctx.verdict(
+            label,
+            "pagination_limit",
+            len(items) <= size,
+            f"page holds {len(items)} items with {paging.limit}={size}",
+            f"{paging.offset}={position}: {len(items)} items",
+            f"at most {size} items",
+        ):
             return
         if not items:
             break
@@ -45,24 +52,48 @@ def check_paging(ctx: ScenarioContext, label: str, paging: Paging) -> None:
         if len(items) < size:
             break
     ids = [paging.item_id(i) for page in pages for i in page]
-    for first, second in zip(pages, pages[1:], strict=False):
+    for first, second in itertools.pairwise(pages):
         shared = {paging.item_id(i) for i in first} & {paging.item_id(i) for i in second}
-        if not ctx.verdict(label, "pagination_disjoint", not shared, "consecutive pages share items",
-                           f"ids on two consecutive pages: {sorted(map(str, shared))[:5]}", "disjoint pages"):  # fmt: skip
+        if not ctx.verdict(
+            label,
+            "pagination_disjoint",
+            not shared,
+            "consecutive pages share items",
+            f"ids on two consecutive pages: {sorted(map(str, shared))[:5]}",
+            "disjoint pages",
+        ):
             break
-    ctx.verdict(label, "pagination_complete", len(ids) == len(set(ids)), "walking the pages yields an item twice",
-                f"{len(ids) - len(set(ids))} repeated ids", "each item once")  # fmt: skip
+    ctx.verdict(
+        label,
+        "pagination_complete",
+        len(ids) == len(set(ids)),
+        "walking the pages yields an item twice",
+        f"{len(ids) - len(set(ids))} repeated ids",
+        "each item once",
+    )
     if paging.order_key is not None and ids:
         keys = [paging.order_key(i) for page in pages for i in page]
         comparable = len({type(k) for k in keys}) == 1 and keys[0] is not None
         ordered = comparable and keys == sorted(keys, reverse=paging.descending)
-        ctx.verdict(label, "pagination_order", ordered, "items are not in the documented order",
-                    f"keys in order served: {keys[:8]}", "descending" if paging.descending else "ascending")  # fmt: skip
+        ctx.verdict(
+            label,
+            "pagination_order",
+            ordered,
+            "items are not in the documented order",
+            f"keys in order served: {keys[:8]}",
+            "descending" if paging.descending else "ascending",
+        )
     for param, value in paging.out_of_range:
         response = ctx.call("GET", path, params={param: value})
         status = response.status_code if response is not None else None
-        ctx.verdict(label, "pagination_bounds", status is not None and 400 <= status < 500,
-                    f"out-of-range {param}={value} was not rejected", f"answered {status}", "a 4xx answer")  # fmt: skip
+        ctx.verdict(
+            label,
+            "pagination_bounds",
+            status is not None and 400 <= status < 500,
+            f"out-of-range {param}={value} was not rejected",
+            f"answered {status}",
+            "a 4xx answer",
+        )
     check_filters(ctx, label, path, paging.items, paging.filters, {paging.limit: 50})
 
 
@@ -85,6 +116,11 @@ def check_filters(
             )
             continue
         wrong = [i for i in items if field_of(i) != value]
-        ctx.verdict(label, "filter_applied", not wrong, f"filter {param}={query_value} returned non-matching items",
-                    f"{len(wrong)} of {len(items)} items have another {param}: {[field_of(i) for i in wrong[:3]]}",
-                    f"every item has {param} == {value!r}")  # fmt: skip
+        ctx.verdict(
+            label,
+            "filter_applied",
+            not wrong,
+            f"filter {param}={query_value} returned non-matching items",
+            f"{len(wrong)} of {len(items)} items have another {param}: {[field_of(i) for i in wrong[:3]]}",
+            f"every item has {param} == {value!r}",
+        )

@@ -82,13 +82,21 @@ def _error_answers(ctx: ScenarioContext, tokens: dict[str, str]) -> None:
     probes = (
         ("a wrong userKey", {"requestType": "getAllProducts", "userKey": "0" * 64, "orgToken": tokens["orgToken"]}),
         ("a missing orgToken", {"requestType": "getAllProducts", "userKey": tokens["userKey"]}),
-        ("an unknown requestType", {"requestType": "getEverything", "userKey": tokens["userKey"],
-                                    "orgToken": tokens["orgToken"]}),
-    )  # fmt: skip
+        (
+            "an unknown requestType",
+            {"requestType": "getEverything", "userKey": tokens["userKey"], "orgToken": tokens["orgToken"]},
+        ),
+    )
     for what, body in probes:
         answer = json_of(_post(ctx, body))
-        ctx.verdict(label, "request_type_errors", _is_error(answer), f"a call with {what} was not answered with an errorCode",
-                    f"answer: {str(answer)[:200]}", "an errorCode answer")  # fmt: skip
+        ctx.verdict(
+            label,
+            "request_type_errors",
+            _is_error(answer),
+            f"a call with {what} was not answered with an errorCode",
+            f"answer: {str(answer)[:200]}",
+            "an errorCode answer",
+        )
     if "productToken" in tokens:
         # Scope rule: a product token cannot call organization-level requestTypes.
         body = {
@@ -97,9 +105,14 @@ def _error_answers(ctx: ScenarioContext, tokens: dict[str, str]) -> None:
             "orgToken": tokens["productToken"],
         }
         answer = json_of(_post(ctx, body))
-        ctx.verdict(_label(ctx, "getOrganizationDetails"), "request_type_errors", _is_error(answer),
-                    "an organization-level call with a product token was answered with data",
-                    f"answer: {str(answer)[:200]}", "an errorCode answer (out of scope)")  # fmt: skip
+        ctx.verdict(
+            _label(ctx, "getOrganizationDetails"),
+            "request_type_errors",
+            _is_error(answer),
+            "an organization-level call with a product token was answered with data",
+            f"answer: {str(answer)[:200]}",
+            "an errorCode answer (out of scope)",
+        )
 
 
 def _project_names(ctx: ScenarioContext, tokens: dict[str, str]) -> set[str] | None:
@@ -115,20 +128,43 @@ def _project_round_trip(ctx: ScenarioContext, tokens: dict[str, str]) -> None:
     """crud_roundtrip: createProject -> getAllProjects lists it -> deleteProject -> getAllProjects does not."""
     label = _label(ctx, "createProject")
     name = f"apiconform-roundtrip-{ctx.profile.name}"
-    create = {"requestType": "createProject", "userKey": tokens["userKey"], "productToken": tokens["productToken"],
-              "projectName": name}  # fmt: skip
+    create = {
+        "requestType": "createProject",
+        "userKey": tokens["userKey"],
+        "productToken": tokens["productToken"],
+        "projectName": name,
+    }
     created = json_of(_post(ctx, create))
     token = created.get("projectToken") if isinstance(created, dict) else None
-    if not ctx.verdict(label, "crud_roundtrip", isinstance(token, str) and not _is_error(created),
-                       "createProject did not return a project token", f"answer: {str(created)[:200]}"):  # fmt: skip
+    if not ctx.verdict(
+        label,
+        "crud_roundtrip",
+        isinstance(token, str) and not _is_error(created),
+        "createProject did not return a project token",
+        f"answer: {str(created)[:200]}",
+    ):
         return
     names = _project_names(ctx, tokens)
-    if not ctx.verdict(label, "crud_roundtrip", names is not None and name in names,
-                       "a created project is not listed by getAllProjects", f"listed: {sorted(names or [])[:10]}"):  # fmt: skip
+    if not ctx.verdict(
+        label,
+        "crud_roundtrip",
+        names is not None and name in names,
+        "a created project is not listed by getAllProjects",
+        f"listed: {sorted(names or [])[:10]}",
+    ):
         return
-    delete = {"requestType": "deleteProject", "userKey": tokens["userKey"], "productToken": tokens["productToken"],
-              "projectToken": token}  # fmt: skip
+    delete = {
+        "requestType": "deleteProject",
+        "userKey": tokens["userKey"],
+        "productToken": tokens["productToken"],
+        "projectToken": token,
+    }
     deleted = json_of(_post(ctx, delete))
     names = _project_names(ctx, tokens)
-    ctx.verdict(_label(ctx, "deleteProject"), "crud_roundtrip", not _is_error(deleted) and name not in (names or set()),
-                "a deleted project is still listed (or the delete failed)", f"delete answer: {str(deleted)[:200]}")  # fmt: skip
+    ctx.verdict(
+        _label(ctx, "deleteProject"),
+        "crud_roundtrip",
+        not _is_error(deleted) and name not in (names or set()),
+        "a deleted project is still listed (or the delete failed)",
+        f"delete answer: {str(deleted)[:200]}",
+    )

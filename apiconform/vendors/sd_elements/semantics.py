@@ -69,17 +69,30 @@ def _post_and_read_back(ctx: ScenarioContext, kind: str, sample: dict[str, Any])
     """crud_roundtrip (create -> read back): the API documents no update or delete for job results."""
     project = _connection(sample)["project"]
     label = f"POST /api/v2/projects/{{project_id}}/jobs/{kind}/"
-    body = {"connection": _connection(sample)["id"], "succeeded": True, "automatic": False,
-            "result_message": "apiconform round trip"}  # fmt: skip
+    body = {
+        "connection": _connection(sample)["id"],
+        "succeeded": True,
+        "automatic": False,
+        "result_message": "apiconform round trip",
+    }
     response = ctx.call("POST", f"/api/v2/projects/{project}/jobs/{kind}/", json_body=body)
     created = json_of(response)
     if response is None or not ctx.verdict(
-        label, "crud_roundtrip", response.status_code in (200, 201) and isinstance(created, dict) and "id" in created,
-        "posting a job result did not return the stored job", f"answered {getattr(response, 'status_code', None)}",
-    ):  # fmt: skip
+        label,
+        "crud_roundtrip",
+        response.status_code in (200, 201) and isinstance(created, dict) and "id" in created,
+        "posting a job result did not return the stored job",
+        f"answered {getattr(response, 'status_code', None)}",
+    ):
         return
     assert isinstance(created, dict)
     read = json_of(ctx.call("GET", f"/api/v2/jobs/{kind}/{created['id']}"))
     same = isinstance(read, dict) and all(read.get(k) == created.get(k) for k in ("id", "succeeded", "result_message"))
-    ctx.verdict(label, "crud_roundtrip", same, "posted job result reads back differently",
-                f"posted {created}, read {read}", "the stored job, unchanged")  # fmt: skip
+    ctx.verdict(
+        label,
+        "crud_roundtrip",
+        same,
+        "posted job result reads back differently",
+        f"posted {created}, read {read}",
+        "the stored job, unchanged",
+    )
