@@ -119,5 +119,6 @@ def _first(operation: Operation, preferred: tuple[str, ...]) -> str:
     for status in preferred:
         if status in operation.responses:
             return status
-    four = sorted(s for s in operation.responses if s.startswith("4"))
+    # Never fall back to an auth status for a non-auth problem: 401/403 would tell the client to re-login.
+    four = sorted(s for s in operation.responses if s.startswith("4") and s not in ("401", "403"))
     return four[0] if four else preferred[0]

@@ -42,7 +42,10 @@ class MockEngine:
             by_path: dict[str, list[Operation]] = defaultdict(list)
             for op in self.spec.operations:
                 by_path[op.path].append(op)
-            for path, ops in by_path.items():
+            # Starlette matches in order: literal segments must win over templates (/scans/latest before
+            # /scans/{scanId}), whatever order the spec lists them in.
+            ordered = sorted(by_path.items(), key=lambda kv: [seg.startswith("{") for seg in kv[0].split("/")])
+            for path, ops in ordered:
                 full = (base + path) if path != "/" else (base or "/")
                 endpoint = self._endpoint({op.method: op for op in ops})
                 methods = [op.method for op in ops]
@@ -81,7 +84,8 @@ class MockEngine:
             return behaviour.invalid(op, problem)
         media = headers.get("content-type", "application/json").split(";")[0].strip().lower()
         schema = behaviour.request_schema(op, body, media)
-        if body is not None and isinstance(schema, dict) and not self.faults.skip_validation:
+        # `raw`, not `body`: a JSON `null` body decodes to None and must still be validated.
+        if raw and isinstance(schema, dict) and not self.faults.skip_validation:
             violations = self.validator.errors(body, schema, "body")
             if violations:
                 return behaviour.invalid(op, "; ".join(map(str, violations[:3])))

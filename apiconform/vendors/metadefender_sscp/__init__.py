@@ -1,0 +1,1 @@
+"""OPSWAT MetaDefender Software Supply Chain: REST API (/api/v1)."""
