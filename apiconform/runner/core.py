@@ -162,7 +162,7 @@ def _test_surface(
         settings = PropertySettings(
             surface=surface.name,
             base_url=target.base_url,
-            headers=target.headers,
+            headers=ctx.auth_headers,
             profile=options.profile,
             seed=options.seed,
             workers=options.workers,

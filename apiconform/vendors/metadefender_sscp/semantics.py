@@ -1,0 +1,145 @@
+"""What a MetaDefender SSCP client relies on: login and token refresh, enumerations that page, and CRUD
+that round-trips (create -> read back -> update -> delete -> 404)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apiconform.openapi import Operation
+from apiconform.runner.scenarios.base import ScenarioContext, json_of
+from apiconform.runner.scenarios.pagination import Paging, check_paging
+
+API = "/api/v1"
+
+
+def auth_headers(credentials: dict[str, Any]) -> dict[str, str]:
+    if credentials.get("token"):
+        return {"Authorization": f"Bearer {credentials['token']}"}
+    if credentials.get("api_key"):
+        return {"ApiKey": str(credentials["api_key"])}
+    return {}
+
+
+def _login(ctx: ScenarioContext) -> str | None:
+    user, password = ctx.credentials.get("username"), ctx.credentials.get("password")
+    if not user or not password:
+        return None
+    body = json_of(
+        ctx.call("POST", f"{API}/user/login", json_body={"Username": user, "Password": password}, auth=False)
+    )
+    token = ((body or {}).get("JwtToken") or {}).get("Token") if isinstance(body, dict) else None
+    return token if isinstance(token, str) else None
+
+
+def discover(ctx: ScenarioContext) -> dict[str, Any]:
+    """Log in when only a username/password was given; find a service, storage, repository and scan id."""
+    if not ctx.auth_headers:
+        token = _login(ctx)
+        if token:
+            ctx.auth_headers = {"Authorization": f"Bearer {token}"}
+            ctx.redactor.add(token)
+    found: dict[str, Any] = {}
+    services = json_of(ctx.call("GET", f"{API}/services"))
+    listed = (
+        services
+        if isinstance(services, list)
+        else (services or {}).get("Services")
+        if isinstance(services, dict)
+        else None
+    )
+    service = next((s for s in listed or [] if isinstance(s, dict) and s.get("Id")), None)
+    if service:
+        found["serviceId"] = found["storageId"] = service["Id"]
+        repos = service.get("Repositories") or []
+        if repos and isinstance(repos[0], dict) and repos[0].get("Id"):
+            found["repositoryId"] = found["repoId"] = repos[0]["Id"]
+    scans = json_of(ctx.call("GET", f"{API}/scans/latest"))
+    scan = (
+        next((s for s in scans or [] if isinstance(s, dict) and s.get("Id")), None) if isinstance(scans, list) else None
+    )
+    if scan:
+        found["scanId"] = scan["Id"]
+    return found
+
+
+def prepare_example(ctx: ScenarioContext, operation: Operation, body: Any) -> Any:
+    return body  # the document has no request examples
+
+
+def _entries(body: Any) -> list[Any] | None:
+    dto = body.get("EnumerateUsersDto") if isinstance(body, dict) else None
+    entries = dto.get("Entries") if isinstance(dto, dict) else None
+    return entries if isinstance(entries, list) else None
+
+
+def _audit(body: Any) -> list[Any] | None:
+    events = body.get("AuditEvents") if isinstance(body, dict) else None
+    return events if isinstance(events, list) else None
+
+
+def run_scenarios(ctx: ScenarioContext) -> None:
+    check_paging(
+        ctx,
+        "GET /api/v1/users",
+        Paging(operation_id="listUsers", limit="Count", offset="StartIndex", page_numbers=False, first=0,
+               item_id=lambda u: u.get("UserId") if isinstance(u, dict) else u, items=_entries),
+    )  # fmt: skip
+    check_paging(
+        ctx,
+        "GET /api/v1/audit",
+        Paging(operation_id="listAuditEvents", limit="Count", offset="Start", page_numbers=False, first=0,
+               item_id=lambda e: e.get("Id") if isinstance(e, dict) else e, items=_audit,
+               filters=(("LogLevel", "Error", lambda e: e.get("LogLevel") if isinstance(e, dict) else None),)),
+    )  # fmt: skip
+    _token_refresh(ctx)
+    if ctx.allow_writes:
+        _project_round_trip(ctx)
+
+
+def _token_refresh(ctx: ScenarioContext) -> None:
+    """auth_rejected: a fresh login token works, refreshing it gives a working token, a forged one is refused."""
+    token = _login(ctx)
+    if token is None:
+        return
+    label = "PUT /api/v1/user/token"
+    body = json_of(ctx.call("PUT", f"{API}/user/token", json_body={"AccessToken": token},
+                            headers={"Authorization": f"Bearer {token}"}, auth=False))  # fmt: skip
+    fresh = ((body or {}).get("JwtToken") or {}).get("Token") if isinstance(body, dict) else None
+    if not ctx.verdict(
+        label, "auth_rejected", isinstance(fresh, str), "token refresh returned no token", str(body)[:200]
+    ):
+        return
+    assert isinstance(fresh, str)
+    ctx.redactor.add(fresh)
+    works = ctx.call("GET", f"{API}/user", headers={"Authorization": f"Bearer {fresh}"}, auth=False)
+    ctx.verdict(label, "auth_rejected", works is not None and works.status_code == 200,
+                "a refreshed token is not accepted", f"answered {getattr(works, 'status_code', None)}")  # fmt: skip
+    forged = ctx.call("GET", f"{API}/user", headers={"Authorization": f"Bearer {fresh[:-6]}AAAAAA"}, auth=False)
+    ctx.verdict(label, "auth_rejected", forged is not None and forged.status_code in (401, 403),
+                "a forged token is accepted", f"answered {getattr(forged, 'status_code', None)}")  # fmt: skip
+
+
+def _project_round_trip(ctx: ScenarioContext) -> None:
+    """crud_roundtrip on projects: create -> read back equal -> update -> read back -> delete -> 404."""
+    label = "POST /api/v1/projects"
+    created = json_of(ctx.call("POST", f"{API}/projects", json_body={"Name": "apiconform round trip"}))
+    project = created.get("Project") if isinstance(created, dict) else None
+    if not ctx.verdict(label, "crud_roundtrip", isinstance(project, dict) and bool(project.get("Id")),
+                       "creating a project returned no project", str(created)[:200]):  # fmt: skip
+        return
+    assert isinstance(project, dict)
+    path = f"{API}/projects/{project['Id']}"
+    read = json_of(ctx.call("GET", path))
+    if not ctx.verdict(label, "crud_roundtrip", isinstance(read, dict) and read.get("Name") == "apiconform round trip",
+                       "a created project reads back differently", f"created {project}, read {read}"):  # fmt: skip
+        return
+    json_of(ctx.call("PUT", path, json_body={"Name": "apiconform renamed"}))
+    read = json_of(ctx.call("GET", path))
+    if not ctx.verdict("PUT /api/v1/projects/{id}", "crud_roundtrip",
+                       isinstance(read, dict) and read.get("Name") == "apiconform renamed",
+                       "an updated project reads back unchanged", f"read {read}"):  # fmt: skip
+        return
+    ctx.call("DELETE", path)
+    gone = ctx.call("GET", path)
+    ctx.verdict("DELETE /api/v1/projects/{id}", "crud_roundtrip", gone is not None and gone.status_code == 404,
+                "a deleted project is still served", f"answered {getattr(gone, 'status_code', None)}", "404")  # fmt: skip
