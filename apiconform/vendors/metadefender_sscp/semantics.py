@@ -81,16 +81,30 @@ def run_scenarios(ctx: ScenarioContext) -> None:
     check_paging(
         ctx,
         "GET /api/v1/users",
-        Paging(operation_id="listUsers", limit="Count", offset="StartIndex", page_numbers=False, first=0,
-               item_id=lambda u: u.get("UserId") if isinstance(u, dict) else u, items=_entries),
-    )  # fmt: skip
+        Paging(
+            operation_id="listUsers",
+            limit="Count",
+            offset="StartIndex",
+            page_numbers=False,
+            first=0,
+            item_id=lambda u: u.get("UserId") if isinstance(u, dict) else u,
+            items=_entries,
+        ),
+    )
     check_paging(
         ctx,
         "GET /api/v1/audit",
-        Paging(operation_id="listAuditEvents", limit="Count", offset="Start", page_numbers=False, first=0,
-               item_id=lambda e: e.get("Id") if isinstance(e, dict) else e, items=_audit,
-               filters=(("LogLevel", "Error", lambda e: e.get("LogLevel") if isinstance(e, dict) else None),)),
-    )  # fmt: skip
+        Paging(
+            operation_id="listAuditEvents",
+            limit="Count",
+            offset="Start",
+            page_numbers=False,
+            first=0,
+            item_id=lambda e: e.get("Id") if isinstance(e, dict) else e,
+            items=_audit,
+            filters=(("LogLevel", "Error", lambda e: e.get("LogLevel") if isinstance(e, dict) else None),),
+        ),
+    )
     _token_refresh(ctx)
     if ctx.allow_writes:
         _project_round_trip(ctx)
@@ -102,8 +116,15 @@ def _token_refresh(ctx: ScenarioContext) -> None:
     if token is None:
         return
     label = "PUT /api/v1/user/token"
-    body = json_of(ctx.call("PUT", f"{API}/user/token", json_body={"AccessToken": token},
-                            headers={"Authorization": f"Bearer {token}"}, auth=False))  # fmt: skip
+    body = json_of(
+        ctx.call(
+            "PUT",
+            f"{API}/user/token",
+            json_body={"AccessToken": token},
+            headers={"Authorization": f"Bearer {token}"},
+            auth=False,
+        )
+    )
     fresh = ((body or {}).get("JwtToken") or {}).get("Token") if isinstance(body, dict) else None
     if not ctx.verdict(
         label, "auth_rejected", isinstance(fresh, str), "token refresh returned no token", str(body)[:200]
@@ -112,11 +133,21 @@ def _token_refresh(ctx: ScenarioContext) -> None:
     assert isinstance(fresh, str)
     ctx.redactor.add(fresh)
     works = ctx.call("GET", f"{API}/user", headers={"Authorization": f"Bearer {fresh}"}, auth=False)
-    ctx.verdict(label, "auth_rejected", works is not None and works.status_code == 200,
-                "a refreshed token is not accepted", f"answered {getattr(works, 'status_code', None)}")  # fmt: skip
+    ctx.verdict(
+        label,
+        "auth_rejected",
+        works is not None and works.status_code == 200,
+        "a refreshed token is not accepted",
+        f"answered {getattr(works, 'status_code', None)}",
+    )
     forged = ctx.call("GET", f"{API}/user", headers={"Authorization": f"Bearer {fresh[:-6]}AAAAAA"}, auth=False)
-    ctx.verdict(label, "auth_rejected", forged is not None and forged.status_code in (401, 403),
-                "a forged token is accepted", f"answered {getattr(forged, 'status_code', None)}")  # fmt: skip
+    ctx.verdict(
+        label,
+        "auth_rejected",
+        forged is not None and forged.status_code in (401, 403),
+        "a forged token is accepted",
+        f"answered {getattr(forged, 'status_code', None)}",
+    )
 
 
 def _project_round_trip(ctx: ScenarioContext) -> None:
@@ -124,22 +155,42 @@ def _project_round_trip(ctx: ScenarioContext) -> None:
     label = "POST /api/v1/projects"
     created = json_of(ctx.call("POST", f"{API}/projects", json_body={"Name": "apiconform round trip"}))
     project = created.get("Project") if isinstance(created, dict) else None
-    if not ctx.verdict(label, "crud_roundtrip", isinstance(project, dict) and bool(project.get("Id")),
-                       "creating a project returned no project", str(created)[:200]):  # fmt: skip
+    if not ctx.verdict(
+        label,
+        "crud_roundtrip",
+        isinstance(project, dict) and bool(project.get("Id")),
+        "creating a project returned no project",
+        str(created)[:200],
+    ):
         return
     assert isinstance(project, dict)
     path = f"{API}/projects/{project['Id']}"
     read = json_of(ctx.call("GET", path))
-    if not ctx.verdict(label, "crud_roundtrip", isinstance(read, dict) and read.get("Name") == "apiconform round trip",
-                       "a created project reads back differently", f"created {project}, read {read}"):  # fmt: skip
+    if not ctx.verdict(
+        label,
+        "crud_roundtrip",
+        isinstance(read, dict) and read.get("Name") == "apiconform round trip",
+        "a created project reads back differently",
+        f"created {project}, read {read}",
+    ):
         return
     json_of(ctx.call("PUT", path, json_body={"Name": "apiconform renamed"}))
     read = json_of(ctx.call("GET", path))
-    if not ctx.verdict("PUT /api/v1/projects/{id}", "crud_roundtrip",
-                       isinstance(read, dict) and read.get("Name") == "apiconform renamed",
-                       "an updated project reads back unchanged", f"read {read}"):  # fmt: skip
+    if not ctx.verdict(
+        "PUT /api/v1/projects/{id}",
+        "crud_roundtrip",
+        isinstance(read, dict) and read.get("Name") == "apiconform renamed",
+        "an updated project reads back unchanged",
+        f"read {read}",
+    ):
         return
     ctx.call("DELETE", path)
     gone = ctx.call("GET", path)
-    ctx.verdict("DELETE /api/v1/projects/{id}", "crud_roundtrip", gone is not None and gone.status_code == 404,
-                "a deleted project is still served", f"answered {getattr(gone, 'status_code', None)}", "404")  # fmt: skip
+    ctx.verdict(
+        "DELETE /api/v1/projects/{id}",
+        "crud_roundtrip",
+        gone is not None and gone.status_code == 404,
+        "a deleted project is still served",
+        f"answered {getattr(gone, 'status_code', None)}",
+        "404",
+    )
