@@ -19,6 +19,8 @@ from apiconform.openapi import ApiSpec, Operation
 ALL = frozenset({"code-insight", "sd-elements", "metadefender-sscp", "mend"})
 ENUMS = frozenset({"code-insight", "metadefender-sscp", "mend"})  # SD Elements' responses have no enums
 PAGED = frozenset({"code-insight", "metadefender-sscp"})
+ORDERED = frozenset({"code-insight"})  # the only surface whose documents state an order (GET /jobs: descending)
+DOWNLOADS = frozenset({"mend"})  # the only surface that documents Content-Disposition on its downloads
 FILTERED = frozenset({"code-insight", "sd-elements", "metadefender-sscp"})
 
 
@@ -39,7 +41,7 @@ FAULTS: dict[str, Fault] = {
         Fault("page-larger-than-limit", "list endpoints return more items than `limit` asks for", PAGED),
         Fault("offset-ignored", "list endpoints ignore the page offset and always return the first page", PAGED),
         Fault("filter-ignored", "list endpoints ignore their filter parameters", FILTERED),
-        Fault("order-flipped", "list endpoints return ascending instead of the documented descending order", PAGED),
+        Fault("order-flipped", "list endpoints return ascending instead of the documented descending order", ORDERED),
         Fault("out-of-range-accepted", "invalid and out-of-range input is accepted instead of rejected"),
         Fault("auth-not-enforced", "requests without valid credentials are served"),
         Fault(
@@ -48,7 +50,11 @@ FAULTS: dict[str, Fault] = {
             frozenset({"mend"}),
         ),
         Fault("wrong-content-type", "responses carry a Content-Type the spec does not document"),
-        Fault("missing-content-disposition", "report downloads lose their Content-Disposition header"),
+        Fault(
+            "missing-content-disposition",
+            "report downloads lose their documented Content-Disposition header",
+            DOWNLOADS,
+        ),
         Fault("intermittent-5xx", "about one request in three fails with 500 Internal Server Error"),
         Fault("slow-responses", "every response is delayed by 1.5 seconds"),
     )

@@ -32,8 +32,6 @@ EXPECTED = {
 }
 # Slow responses make a run slow by construction: prove that one on the smallest surface only.
 SLOW_ONLY_ON = "code-insight"
-# Surfaces whose spec declares no report downloads have nothing for missing-content-disposition to break.
-NO_DOWNLOADS = {"code-insight", "sd-elements"}
 
 
 def _cases() -> list[tuple[str, str]]:
@@ -43,8 +41,6 @@ def _cases() -> list[tuple[str, str]]:
             if surface not in fault.surfaces:
                 continue
             if name == "slow-responses" and surface != SLOW_ONLY_ON:
-                continue
-            if name == "missing-content-disposition" and surface in NO_DOWNLOADS:
                 continue
             cases.append((surface, name))
     return cases
