@@ -41,7 +41,7 @@ def with_integer_bounds(node: Any) -> Any:
 def _add_bounds(node: Any) -> None:
     if isinstance(node, dict):
         fmt = node.get("format")
-        if fmt in INT_RANGES and _is_integer(node):
+        if isinstance(fmt, str) and fmt in INT_RANGES and _is_integer(node):
             low, high = INT_RANGES[fmt]
             node["minimum"] = max(node.get("minimum", low), low)
             node["maximum"] = min(node.get("maximum", high), high)

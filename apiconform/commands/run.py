@@ -27,6 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--timeout", type=float, default=10.0, help="seconds per request (default 10)")
     parser.add_argument("--waivers", type=Path, metavar="FILE", help="YAML file of accepted deviations")
     parser.add_argument("--report-dir", type=Path, default=Path("reports"))
+    parser.add_argument("--record", type=Path, metavar="FILE", help="save every exchange for `apiconform replay`")
     parser.add_argument("--format", help="comma-separated subset of junit,allure,html,json,md (default: all)")
     parser.add_argument("--mock-fault", action="append", default=[], metavar="NAME",
                         help="embedded mocks only: switch on a fault profile (to see the gate fail)")  # fmt: skip
@@ -75,6 +76,7 @@ def run_command(args: argparse.Namespace) -> int:
         timeout=args.timeout,
         waivers=tuple(load_waivers(args.waivers)) if args.waivers else (),
         mock_faults=tuple(args.mock_fault),
+        record=args.record,
     )
     write_reports_probe(args.report_dir, formats, FORMATS)
     progress = (lambda line: print(f"apiconform: {line}", file=sys.stderr)) if sys.stderr.isatty() else (lambda _: None)

@@ -21,6 +21,7 @@ from apiconform.runner.checks import CHECKS
 from apiconform.runner.prepare import prepare
 from apiconform.runner.profiles import Profile
 from apiconform.runner.property import PropertySettings, run_property
+from apiconform.runner.recording import Recording
 from apiconform.runner.results import Failure, OperationResult, RunResult, SurfaceResult
 from apiconform.runner.scenarios import auth, examples
 from apiconform.runner.scenarios.base import ScenarioContext, Verdict
@@ -46,10 +47,12 @@ class RunOptions:
     timeout: float = 10.0
     waivers: tuple[Waiver, ...] = ()
     mock_faults: tuple[str, ...] = ()  # embedded mocks only: run against a deliberately broken mock
+    record: Path | None = None  # save every exchange for `apiconform replay`
 
 
 def run(options: RunOptions, progress: Progress = lambda _: None) -> RunResult:
     started = time.monotonic()
+    recording = Recording() if options.record else None
     result = RunResult(
         profile=options.profile.name,
         seed=options.seed,
@@ -59,9 +62,11 @@ def run(options: RunOptions, progress: Progress = lambda _: None) -> RunResult:
     try:
         for surface in options.surfaces:
             progress(f"{surface.name}: starting")
-            result.surfaces[surface.name] = _run_surface(surface, options, result, progress)
+            result.surfaces[surface.name] = _run_surface(surface, options, result, progress, recording)
     except KeyboardInterrupt:
         result.interrupted = True
+    if recording is not None and options.record is not None:
+        recording.write(options.record)
     apply_waivers(result, list(options.waivers))
     result.duration_s = round(time.monotonic() - started, 2)
     return result
@@ -81,17 +86,24 @@ def _target(surface: Surface, options: RunOptions) -> Target:
     return target
 
 
-def _run_surface(surface: Surface, options: RunOptions, result: RunResult, progress: Progress) -> SurfaceResult:
+def _run_surface(
+    surface: Surface, options: RunOptions, result: RunResult, progress: Progress, recording: Recording | None
+) -> SurfaceResult:
     target = _target(surface, options)
     try:
         probe(target, options.timeout)
-        return _test_surface(surface, target, options, result, progress)
+        return _test_surface(surface, target, options, result, progress, recording)
     finally:
         target.stop()
 
 
 def _test_surface(
-    surface: Surface, target: Target, options: RunOptions, result: RunResult, progress: Progress
+    surface: Surface,
+    target: Target,
+    options: RunOptions,
+    result: RunResult,
+    progress: Progress,
+    recording: Recording | None,
 ) -> SurfaceResult:
     vendor = semantics(surface)
     document = load_document(surface.spec_path)
@@ -170,7 +182,8 @@ def _test_surface(
             rate_limit=None if options.rate_limit is None else f"{options.rate_limit:g}/s",
             rpc=any("x-rpc-value" in op.raw for op in exploded.operations),
         )
-        prop = run_property(prepared.document, settings, redactor, label_of, observer)
+        on_exchange = None if recording is None else _st_recorder(recording, surface.name, target.base_url, redactor)
+        prop = run_property(prepared.document, settings, redactor, label_of, observer, on_exchange)
         _merge_property(outcome, prop, result, observer)
         if prop.interrupted:
             result.interrupted = True
@@ -195,6 +208,26 @@ def _test_surface(
                 )
         _count_scenario_cases(outcome)
     return outcome
+
+
+def _st_recorder(recording: Recording, surface: str, base_url: str, redactor: Redactor) -> Callable[[str, Any], None]:
+    def record(label: str, interaction: Any) -> None:
+        request, response = interaction.request, interaction.response
+        recording.add(
+            surface,
+            base_url,
+            redactor,
+            operation=label,
+            method=request.method,
+            url=request.uri,
+            request_headers={k: ", ".join(v) for k, v in request.headers.items()},
+            request_body=request.body if isinstance(request.body, bytes) else None,
+            status=None if response is None else response.status_code,
+            response_headers={} if response is None else {k: ", ".join(v) for k, v in response.headers.items()},
+            response_body=None if response is None else response.content,
+        )
+
+    return record
 
 
 def _preparer(vendor: ModuleType, ctx: ScenarioContext) -> Callable[[Operation, Any], Any]:

@@ -75,6 +75,9 @@ def _pin_body_credentials(doc: Document, credentials: dict[str, Any], discovered
         if not variant_ref:
             continue
         variant = resolve_pointer(doc, variant_ref)
-        for name in BODY_CREDENTIALS:
+        # Writes keep random product/project tokens: pinning them would aim deleteProduct/deleteProject at the
+        # entities the rest of the run (and the user's credentials) depend on.
+        pinned = BODY_CREDENTIALS[:2] if variant.get("x-effect") == "write" else BODY_CREDENTIALS
+        for name in pinned:
             if name in variant.get("properties", {}) and isinstance(values.get(name), str):
                 variant["properties"][name] = {"type": "string", "const": values[name]}

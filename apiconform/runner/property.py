@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import schemathesis
+from schemathesis.config._phases import ExtraDataSourcesConfig
 from schemathesis.engine import events, from_schema
 
 from apiconform.redact import Redactor
@@ -66,6 +67,7 @@ def run_property(
     redactor: Redactor,
     label_of: Callable[[str], str],
     observer: st_checks.Observer,
+    on_exchange: Callable[[str, Any], None] | None = None,
 ) -> PropertyOutcome:
     schema = schemathesis.openapi.from_dict(document)
     schema.config.update(
@@ -78,6 +80,12 @@ def run_property(
     schema.config.seed = settings.seed
     schema.config.generation.update(max_examples=settings.profile.max_examples, deterministic=True)
     schema.config.phases.update(phases=list(settings.profile.phases))
+    # No reuse of ids captured from responses: schemathesis would feed a listed product token into
+    # deleteProduct. Positive cases reach real resources through discovery (parameter examples) instead.
+    for phase in ("examples", "coverage", "fuzzing", "stateful"):
+        phase_config = getattr(schema.config.phases, phase, None)
+        if phase_config is not None and hasattr(phase_config, "extra_data_sources"):
+            phase_config.extra_data_sources = ExtraDataSourcesConfig(responses=False)
     schema.config.checks.update(
         included_check_names=included_checks(settings.rpc, "stateful" in settings.profile.phases)
     )
@@ -94,6 +102,7 @@ def run_property(
                     settings=settings,
                     redactor=redactor,
                     label_of=label_of,
+                    on_exchange=on_exchange,
                 )
             elif isinstance(event, events.NonFatalError):
                 outcome.errors.append(redactor.text(f"{event.label}: {event.info.message}"))
@@ -114,6 +123,7 @@ def _record(
     settings: PropertySettings,
     redactor: Redactor,
     label_of: Callable[[str], str],
+    on_exchange: Callable[[str, Any], None] | None,
 ) -> None:
     for case_id, node in recorder.cases.items():
         label = label_of(node.value.operation.label)
@@ -123,6 +133,8 @@ def _record(
         if response is None and not checks:
             continue
         outcome.cases[label] = outcome.cases.get(label, 0) + 1
+        if on_exchange is not None and interaction is not None:
+            on_exchange(label, interaction)
         if response is not None:
             statuses = outcome.statuses.setdefault(label, {})
             statuses[response.status_code] = statuses.get(response.status_code, 0) + 1

@@ -64,6 +64,10 @@ def prepare_example(ctx: ScenarioContext, operation: Operation, body: Any) -> An
     if not isinstance(body, dict):
         return body
     tokens = _tokens(ctx)
+    if operation.raw.get("x-effect") == "write":
+        # Never aim a documented write example (deleteProduct, removeProjectTag, ...) at the real product or
+        # project: it would destroy what the credentials point to. Writes get only the user and org credentials.
+        tokens = {k: v for k, v in tokens.items() if k in ("userKey", "orgToken")}
     return {k: tokens.get(k, v) if k in TOKENS else v for k, v in body.items()}
 
 

@@ -1,0 +1,301 @@
+"""Mend HTTP API mock: one `POST /api/{v1.2,v1.3,v1.4}` RPC endpoint dispatched by the body's requestType.
+
+- Every answer is HTTP 200: a JSON body, a file (Content-Type + Content-Disposition: attachment), or a MendError
+  `{"errorCode": <int>, "errorMessage": "..."}` (codes in `apiconform.vendors.mend.call`). Malformed JSON, a
+  wrong Content-Type or a body that breaks its variant's schema answer 2001, never a 4xx/5xx.
+- Credentials are in the body (info.x-body-credentials): a 64-hex `userKey` on every call, and the token of the
+  variant's x-scope (orgToken / productToken / projectToken; globalOrgToken for getAllOrganizations). A token of
+  another scope answers 5003. Organization administrators may call everything; product administrators only
+  product/project requests of their products, plus the documented exceptions: the organization-level vitals
+  calls ("product/project vitals related to their products/projects"), getRequestState, and ignoreAlerts
+  (MEND-14; their products' alerts only).
+- getRequestState answers requestState UNKNOWN (not an error) for an unknown orgToken or requestToken, as
+  documented.
+- All 139 requestTypes answer from the seeded, mutable state (`state.MendState`): writes are visible to later
+  reads. JSON answers the documents give no shape for (getLicenses, the policy calls, "format": "json" reports)
+  carry a domain list plus a "message", like the documented list answers (getAllProducts, getAllGroups).
+- A variant with several media types answers per its "format" / "exportFormat" field, default the first listed.
+- Accept-Charset: a supported charset (utf-8, utf-16, iso-8859-x, us-ascii) encodes the JSON answer in it and is
+  named in Content-Type; anything else gets UTF-8. The `agentInfo` object real clients add is accepted.
+- Fault `wrong-request-type-shape`: successful answers carry another requestType's JSON shape (getAllProducts',
+  or getOrganizationProjectVitals' where that shape would still fit).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, replace
+from typing import Any
+
+from apiconform import rpc
+from apiconform.mocks.behaviour import Behaviour, Handler, MockRequest, MockResponse
+from apiconform.openapi import Operation
+from apiconform.validation import SchemaValidator
+from apiconform.vendors.mend import answers, files, model, routes
+from apiconform.vendors.mend.call import (
+    INVALID_REQUEST,
+    INVALID_TOKEN,
+    INVALID_USER_KEY,
+    NOT_PERMITTED,
+    UNKNOWN_REQUEST_TYPE,
+    WRONG_SCOPE,
+    Call,
+    FileAnswer,
+    MendFailure,
+    failure,
+)
+from apiconform.vendors.mend.state import ORGANIZATION, PRODUCT, PROJECT, MendState, Scope
+
+USER_KEY = re.compile(r"[0-9a-fA-F]{64}")
+TOKEN_FIELDS = {ORGANIZATION: "orgToken", PRODUCT: "productToken", PROJECT: "projectToken"}
+SECONDARY = {  # tokens a request names besides its scope's: field -> the kind it must be
+    "deleteProduct": ("productToken", PRODUCT),
+    "deleteProject": ("projectToken", PROJECT),
+    "getProductComparisonReport": ("productToken2", PRODUCT),
+    "getProjectComparisonReport": ("projectToken2", PROJECT),
+}
+# Organization requests product administrators may make too ("API Execution Scope", MEND-14, MEND-24)
+PRODUCT_ADMIN_EXCEPTIONS = frozenset(
+    {"getOrganizationProjectVitals", "getOrganizationProductVitals", "getRequestState", "ignoreAlerts"}
+)
+CHARSETS = (
+    "utf-8",
+    "utf-16",
+    "iso-8859-1",
+    "iso-8859-2",
+    "iso-8859-4",
+    "iso-8859-5",
+    "iso-8859-7",
+    "iso-8859-9",
+    "us-ascii",
+)
+DONORS = ("getAllProducts", "getOrganizationProjectVitals")  # shapes the wrong-request-type-shape fault answers with
+
+
+@dataclass
+class MendResponse(MockResponse):
+    """A JSON answer encoded in the charset the client asked for (faults still see and rewrite `body`)."""
+
+    charset: str = "utf-8"
+
+    def payload(self) -> bytes:
+        if self.content is not None or self.body is None:
+            return super().payload()
+        unicode = self.charset in ("utf-8", "utf-16")
+        text = json.dumps(self.body, separators=(",", ":"), ensure_ascii=not unicode)
+        try:
+            return text.encode(self.charset)
+        except UnicodeEncodeError:  # lone surrogates sent by a client: escape them
+            return json.dumps(self.body, separators=(",", ":")).encode(self.charset)
+
+
+def error(code: int, message: str) -> MendResponse:
+    return MendResponse(200, failure(code, message))
+
+
+def charset_of(header: str) -> str | None:
+    for part in header.split(","):
+        name = part.split(";")[0].strip().lower()
+        if name in CHARSETS:
+            return name
+    return None
+
+
+class MendMock(Behaviour):
+    surface = "mend"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.state = MendState(self.seed, self.clock.now())
+        self.variants = rpc.variants(self.spec.document)
+        union = rpc.rpc_union(self.spec.document)
+        self._refs: dict[str, str] = union[2]["discriminator"]["mapping"] if union else {}
+        self._error_ref = rpc.error_schema_ref(self.spec.document) or "#/components/schemas/MendError"
+        self._validator = SchemaValidator(self.spec.document)
+        self._routes = {name: routes.route(name) for name in self.variants}
+        missing = [name for name, build in self._routes.items() if build is None]
+        if missing:
+            raise RuntimeError(f"mend mock has no answer for: {', '.join(missing)}")
+        self.admin = next(u for u in self.state.users.values() if u.org_admin and not u.service)
+        self.product = next(iter(self.state.products.values()))
+        self.project = next(p for p in self.state.projects.values() if p.product_token == self.product.token)
+
+    # -- credentials and the engine's hooks ----------------------------------------------------------------------
+
+    def credentials(self) -> dict[str, str]:
+        return {
+            "userKey": self.admin.key,
+            "orgToken": self.state.org.token,
+            "productToken": self.product.token,
+            "projectToken": self.project.token,
+        }
+
+    def product_admin(self) -> model.User:
+        """A seeded product administrator (of the credentials' product), for scope tests."""
+        return next(
+            u for u in self.state.humans() if not self.state.is_org_admin(u) and self.state.administers(u, self.product)
+        )
+
+    def authenticate(self, operation: Operation, headers: dict[str, str], raw_body: bytes) -> dict[str, Any] | None:
+        return {}  # credentials are in the body: checked by the dispatcher after validation
+
+    def unauthorized(self, operation: Operation) -> MockResponse:
+        return error(INVALID_USER_KEY, "Invalid userKey")
+
+    def invalid(self, operation: Operation, message: str) -> MockResponse:
+        return error(INVALID_REQUEST, f"Invalid request: {message}")
+
+    def not_found(self, operation: Operation, message: str = "Not Found") -> MockResponse:
+        return error(INVALID_REQUEST, message)
+
+    def decode_body(self, operation: Operation, raw_body: bytes, content_type: str) -> tuple[Any, str | None]:
+        try:
+            return super().decode_body(operation, raw_body, content_type)
+        except RecursionError:
+            return None, "malformed JSON body: nested too deeply"
+
+    def request_schema(self, operation: Operation, body: Any, media_type: str) -> dict[str, Any] | None:
+        kind = body.get("requestType") if isinstance(body, dict) else None
+        if isinstance(kind, str) and kind in self._refs:
+            return {"$ref": self._refs[kind]}
+        return None  # not an object, or no known requestType: the dispatcher answers 2001 / 2002
+
+    def response_schema(self, request: MockRequest, response: MockResponse) -> dict[str, Any] | None:
+        if response.content is not None:
+            return None
+        if isinstance(response.body, dict) and "errorCode" in response.body:
+            return {"$ref": self._error_ref}
+        kind = request.body.get("requestType") if isinstance(request.body, dict) else None
+        ref = self.variants[kind].get("x-response-schema") if kind in self.variants else None
+        return {"$ref": ref} if isinstance(ref, str) else None
+
+    def handlers(self) -> dict[str, Handler]:
+        return {"mendApi": self._dispatch}
+
+    # -- dispatch ------------------------------------------------------------------------------------------------
+
+    def _dispatch(self, request: MockRequest) -> MockResponse:
+        charset = charset_of(request.headers.get("accept-charset", ""))
+        try:
+            result = self._answer(request.body)
+        except MendFailure as exc:
+            result = failure(exc.code, exc.message)
+        if isinstance(result, FileAnswer):
+            header = files.disposition(result.filename, extended_only=result.extended_filename)
+            return MendResponse(
+                200, content=result.content, media_type=result.media_type, headers={"Content-Disposition": header}
+            )
+        media = "application/json" + (f"; charset={charset}" if charset else "")
+        return MendResponse(200, result, media_type=media, charset=charset or "utf-8")
+
+    def _answer(self, body: Any) -> Any:
+        if not isinstance(body, dict):
+            raise MendFailure(INVALID_REQUEST, "The request body must be a JSON object with a requestType")
+        kind = body.get("requestType")
+        if not isinstance(kind, str) or kind not in self.variants:
+            shown = "missing" if kind is None else f"{kind!r} is not supported"
+            raise MendFailure(UNKNOWN_REQUEST_TYPE, f"Invalid requestType: {shown}")
+        variant = self.variants[kind]
+        user = self._user(body)
+        now = self.clock.now()
+        try:
+            scope, extra = self._scope(kind, str(variant.get("x-scope", ORGANIZATION)), body, user)
+        except MendFailure as exc:
+            if kind == "getRequestState" and exc.code in (INVALID_TOKEN, WRONG_SCOPE):
+                return answers.unknown_request_state(now)  # documented: UNKNOWN when the orgToken is invalid
+            raise
+        media = tuple(variant.get("x-response-media-types") or ["application/json"])
+        call = Call(kind, body, self.state, user, scope, now, media, extra)
+        build = self._routes[kind]
+        assert build is not None
+        try:
+            result = build(call)
+        except (TypeError, ValueError, KeyError, AttributeError, IndexError) as exc:
+            if "out-of-range-accepted" not in self.faults:
+                raise
+            raise MendFailure(INVALID_REQUEST, f"Invalid request: {exc}") from None
+        if "wrong-request-type-shape" in self.faults:
+            return self._foreign(call, variant)
+        return result
+
+    def _user(self, body: dict[str, Any]) -> model.User:
+        key = body.get("userKey")
+        user = self.state.user_by_key(key) if isinstance(key, str) else None
+        if user is not None:
+            return user
+        if "auth-not-enforced" in self.faults:
+            return self.admin
+        if not isinstance(key, str) or not key:
+            raise MendFailure(INVALID_USER_KEY, "userKey is required: every v1.2 call carries the user's userKey")
+        if not USER_KEY.fullmatch(key):
+            raise MendFailure(INVALID_USER_KEY, "Invalid userKey: a userKey is 64 hexadecimal characters")
+        raise MendFailure(INVALID_USER_KEY, "Invalid userKey: no active user has this key")
+
+    def _entity(self, field: str, kind: str, body: dict[str, Any]) -> Any:
+        """The organization, product or project a token field names, or a 5002 / 5003 failure."""
+        token = body.get(field)
+        found = self.state.token_kind(token) if isinstance(token, str) else None
+        if found == kind and isinstance(token, str):
+            if kind == PRODUCT:
+                return self.state.products[token]
+            return self.state.projects[token] if kind == PROJECT else self.state.org
+        if "auth-not-enforced" in self.faults:  # served anyway: the first existing entity of that kind
+            pool: dict[str, Any] = {PRODUCT: self.state.products, PROJECT: self.state.projects}
+            fallback = next(iter(pool[kind].values()), None) if kind in pool else self.state.org
+            if fallback is not None:
+                return fallback
+        if found is None:
+            raise MendFailure(INVALID_TOKEN, f"Invalid {field}: no {kind} has this token")
+        raise MendFailure(WRONG_SCOPE, f"Invalid {field}: it is a {found} token, and {field} takes a {kind} token")
+
+    def _scope(self, kind: str, level: str, body: dict[str, Any], user: model.User) -> tuple[Scope, dict[str, Any]]:
+        state = self.state
+        if kind == "getAllOrganizations":
+            if body.get("globalOrgToken") != state.org.global_token and "auth-not-enforced" not in self.faults:
+                raise MendFailure(INVALID_TOKEN, "Invalid globalOrgToken: it is not the global organization's token")
+            scope = Scope(ORGANIZATION)
+        else:
+            scope = self._scope_of(level, self._entity(TOKEN_FIELDS[level], level, body))
+        self._permit(kind, scope, user)
+        extra: dict[str, Any] = {}
+        if kind in SECONDARY:
+            field, other = SECONDARY[kind]
+            extra[field] = self._entity(field, other, body)
+            self._permit(kind, self._scope_of(other, extra[field]), user)
+        return scope, extra
+
+    @staticmethod
+    def _scope_of(level: str, entity: Any) -> Scope:
+        if level == PRODUCT:
+            return Scope(PRODUCT, product=entity)
+        return Scope(PROJECT, project=entity) if level == PROJECT else Scope(ORGANIZATION)
+
+    def _permit(self, kind: str, scope: Scope, user: model.User) -> None:
+        state = self.state
+        if "auth-not-enforced" in self.faults or state.is_org_admin(user):
+            return
+        if scope.level == ORGANIZATION:
+            if kind in PRODUCT_ADMIN_EXCEPTIONS and any(state.administers(user, p) for p in state.products.values()):
+                return
+            raise MendFailure(NOT_PERMITTED, f"{kind} is an organization request, for organization administrators")
+        product = scope.product or (state.product_of(scope.project) if scope.project is not None else None)
+        if product is None or not state.administers(user, product):
+            name = product.name if product is not None else "(none)"
+            raise MendFailure(NOT_PERMITTED, f"User is not an administrator of product {name}")
+
+    def _foreign(self, call: Call, variant: dict[str, Any]) -> Any:
+        """Another requestType's answer, one that does not fit this requestType's schema."""
+        ref = variant.get("x-response-schema")
+        for donor in DONORS:
+            if donor == call.request_type:
+                continue
+            build = self._routes[donor]
+            assert build is not None
+            body = build(replace(call, request_type=donor, scope=Scope(ORGANIZATION)))
+            if not isinstance(ref, str) or self._validator.errors(body, {"$ref": ref}):
+                return body
+        return body
+
+
+MOCK = MendMock

@@ -1,0 +1,508 @@
+"""The Mend mock through its ASGI app: every requestType's documented answer, body credentials and scopes,
+errorCode answers (always HTTP 200), writes visible to later reads, faults, concurrency. No network, no ports.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import zipfile
+from typing import Any
+
+import httpx
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import apiconform.mocks
+from apiconform import rpc
+from apiconform.mocks import Clock
+from apiconform.openapi import load_api
+from apiconform.surfaces import get_surface
+from apiconform.validation import SchemaValidator
+from apiconform.vendors.mend.mock import MendMock
+
+START = 1_750_000_000.0
+SPEC = load_api(get_surface("mend").spec_path)
+VARIANTS = rpc.variants(SPEC.document)
+VALIDATOR = SchemaValidator(SPEC.document)
+TOKENS = ("orgToken", "productToken", "projectToken")
+JSON_MEDIA = "application/json"
+BINARY_MAGIC = {
+    "application/pdf": b"%PDF-1.4",
+    "application/zip": b"PK\x03\x04",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": b"PK\x03\x04",
+}
+
+Body = dict[str, Any]
+
+
+class Client:
+    """A synchronous view of one mock app (each call runs its own event loop)."""
+
+    def __init__(self, *faults: str, seed: int = 0) -> None:
+        mock = apiconform.mocks.behaviour("mend", faults=faults, clock=Clock(START), seed=seed)
+        assert isinstance(mock, MendMock)
+        self.mock = mock
+        self.app = apiconform.mocks.app(mock)
+        self.creds = mock.credentials()
+
+    def post(self, body: Any, path: str = "/api/v1.2", **kwargs: Any) -> httpx.Response:
+        """POST `body` as JSON (or raw `content=` bytes) to the API path."""
+        payload = {} if "content" in kwargs else {"json": body}
+
+        async def run() -> httpx.Response:
+            transport = httpx.ASGITransport(app=self.app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://mend.test") as client:
+                return await client.post(path, **payload, **kwargs)
+
+        return asyncio.run(run())
+
+    def call(self, request_type: str, **fields: Any) -> Any:
+        body = {"requestType": request_type, "userKey": self.creds["userKey"], **fields}
+        response = self.post(body)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    def ok(self, request_type: str, **fields: Any) -> Any:
+        answer = self.call(request_type, **fields)
+        assert not (isinstance(answer, dict) and "errorCode" in answer), answer
+        return answer
+
+
+def error_code(answer: Any) -> int | None:
+    return answer.get("errorCode") if isinstance(answer, dict) else None
+
+
+@pytest.fixture
+def client() -> Client:
+    return Client()
+
+
+# -- a valid request for every requestType, with real tokens and entities ---------------------------------------
+
+
+def _fixups(c: Client, request_type: str) -> tuple[Body, list[Body]]:
+    """Fields that must name real entities, and the requests to send first (setup)."""
+    state, creds = c.mock.state, c.creds
+    product = state.products[creds["productToken"]]
+    projects = [p for p in state.projects.values() if p.product_token == product.token]
+    project = state.projects[creds["projectToken"]]
+    people = state.humans()
+    parent = next(u for u in project.usages if any(o.parent == u.key_id for o in project.usages))
+    org_policies = [p.id for p in state.policies.values() if p.owner == state.org.token]
+    product_policies = [p.id for p in state.policies.values() if p.owner == product.token]
+    tagged = next(p for p in state.projects.values() if p.tags)
+    tag_key = next(iter(tagged.tags))
+    libs = list(state.libraries.values())
+    roles = {"groupAssignments": [{"name": "admins"}], "userAssignments": [{"email": people[0].email}]}
+    policy = {"policy": {"name": "Block Log4Shell", "filter": {"type": "LIBRARY_NAME"}, "action": {"type": "REJECT"}}}
+    table: dict[str, Body] = {
+        "getAlertsByProjectTag": {"tagKey": tag_key, "tagValue": tagged.tags[tag_key][0]},
+        "ignoreAlerts": {"alertUuids": [next(a.uuid for a in state.alerts.values() if a.status == "ACTIVE")]},
+        "getAllOrganizations": {"globalOrgToken": state.org.global_token},
+        "getProductComparisonReport": {"productToken2": list(state.products)[1]},
+        "getProjectComparisonReport": {"projectToken2": projects[1].token},
+        "addOrganizationPolicy": policy,
+        "addProductPolicy": policy,
+        "updateOrganizationPolicy": {"policy": {"id": org_policies[0], "name": "Renamed"}},
+        "updateProductPolicy": {"policy": {"id": product_policies[0], "enabled": False}},
+        "removeOrganizationPolicies": {"policyIds": org_policies[:1]},
+        "removeProductPolicies": {"policyIds": product_policies},
+        "reorderOrganizationPolicyPriorities": {"policyIds": org_policies[::-1]},
+        "reorderProductPolicyPriorities": {"policyIds": product_policies},
+        "createUser": {"inviter": {"email": people[0].email}, "addedUser": {"name": "Nina", "email": "nina@x.io"}},
+        "inviteUsers": {"inviter": {"email": people[0].email}, "emails": ["a@x.io", "b@x.io"]},
+        "addUsersToGroups": {"assignedUsers": [[{"name": "auditors"}, [{"email": people[3].email}]]]},
+        "removeUserFromGroup": {"group": {"name": "developers"}, "user": {"email": people[3].email}},
+        "removeUserFromOrganization": {"user": {"email": people[-1].email}},
+        "setOrganizationAssignments": {"administrators": roles},
+        "setProductAssignments": {"productAdmins": roles},
+        "deleteProject": {"projectToken": projects[1].token},
+        "deleteProduct": {"productToken": list(state.products)[-1]},
+        "getLibrarySourceFiles": {"keyUuid": state.libraries[project.usages[0].key_id].key_uuid},
+        "getProjectLibraryDependencies": {"keyUuid": state.libraries[parent.key_id].key_uuid},
+        "regenerateUserKey": {"serviceUserKey": next(u.key for u in state.users.values() if u.service)},
+        "changeOriginLibrary": {"targetKeyUuid": libs[0].key_uuid, "sourceFiles": [libs[9].source_files[0].sha1]},
+        "setProjectSetupNotificationConfig": {"action": "CUSTOM"},
+        "getRequestState": {"requestToken": project.requests[-1]},
+    }
+    for level in ("Organization", "Product", "Project"):
+        table[f"get{level}AlertsByType"] = {"alertType": "SECURITY_VULNERABILITY"}
+    user = {"userKey": creds["userKey"]}
+    setup = {
+        "removeProductTag": [{"requestType": "saveProductTag", "productToken": product.token, **user,
+                              "tagKey": "newKey", "tagValue": "newValue"}],
+        "removeProjectTag": [{"requestType": "saveProjectTag", "projectToken": project.token, **user,
+                              "tagKey": "key1", "tagValue": "value1"}],
+    }  # fmt: skip
+    return table.get(request_type, {}), setup.get(request_type, [])
+
+
+def valid_request(c: Client, request_type: str) -> tuple[Body, list[Body]]:
+    variant = VARIANTS[request_type]
+    body: Body = dict((variant.get("examples") or [{}])[0])
+    body |= {"requestType": request_type, "userKey": c.creds["userKey"]}
+    body |= {field: c.creds[field] for field in TOKENS if field in variant.get("required", []) or field in body}
+    fields, setup = _fixups(c, request_type)
+    return body | fields, setup
+
+
+def check_answer(request_type: str, response: httpx.Response) -> None:
+    """The answer is the documented success: its media type, its schema (JSON) or a named attachment (files)."""
+    variant = VARIANTS[request_type]
+    media = response.headers["content-type"].split(";")[0]
+    assert response.status_code == 200
+    assert media in variant["x-response-media-types"], (media, response.text[:300])
+    if media == JSON_MEDIA:
+        answer = response.json()
+        assert error_code(answer) is None, answer
+        assert "content-disposition" not in response.headers
+        ref = variant.get("x-response-schema")
+        if ref is not None:
+            assert VALIDATOR.errors(answer, {"$ref": ref}) == []
+        else:  # no documented shape: a domain list plus a message, never an error
+            assert isinstance(answer, dict)
+            assert isinstance(answer.get("message"), str)
+        return
+    assert response.headers["content-disposition"].startswith("attachment; filename")
+    magic = BINARY_MAGIC.get(media)
+    assert response.content.startswith(magic) if magic else response.content.strip()
+    if "spreadsheetml" in media:
+        names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
+        assert {"[Content_Types].xml", "xl/workbook.xml", "xl/worksheets/sheet1.xml"} <= set(names)
+
+
+@pytest.mark.parametrize("request_type", list(VARIANTS))
+def test_every_request_type_answers_its_documented_response(request_type: str) -> None:
+    c = Client()
+    body, setup = valid_request(c, request_type)
+    for step in setup:
+        assert error_code(c.post(step).json()) is None
+    check_answer(request_type, c.post(body))
+
+
+FORMATTED = [name for name, v in VARIANTS.items() if "format" in v.get("properties", {}) and "xlsx" in str(v)]
+
+
+@pytest.mark.parametrize("fmt", ["json", "xlsx"])
+@pytest.mark.parametrize("request_type", FORMATTED)
+def test_reports_answer_per_their_format_field(request_type: str, fmt: str) -> None:
+    c = Client()
+    body, _ = valid_request(c, request_type)
+    response = c.post(body | {"format": fmt})
+    check_answer(request_type, response)
+    assert response.headers["content-type"].startswith(JSON_MEDIA if fmt == "json" else "application/vnd.")
+
+
+@pytest.mark.parametrize(("export", "media"), [("TXT", "text/plain"), ("html", "text/html"), (None, "text/plain")])
+def test_attribution_report_answers_per_export_format(client: Client, export: str | None, media: str) -> None:
+    body, _ = valid_request(client, "getProductAttributionReport")
+    body.pop("exportFormat")
+    response = client.post(body | ({"exportFormat": export} if export else {}))
+    check_answer("getProductAttributionReport", response)
+    assert response.headers["content-type"].startswith(media)
+
+
+def test_seed_covers_the_hierarchy_and_every_alert_type(client: Client) -> None:
+    state = client.mock.state
+    assert len(state.products) >= 5
+    assert len(state.projects) >= 24
+    assert len(state.libraries) >= 200
+    documented = set(VARIANTS["getOrganizationAlertsByType"]["properties"]["alertType"]["enum"]) - {"alert_type"}
+    assert {a.type for a in state.alerts.values()} == documented
+    assert {a.status for a in state.alerts.values()} == {"ACTIVE", "IGNORED", "RESOLVED"}
+    assert any(lib.vulnerabilities for lib in state.libraries.values())
+    assert Client(seed=3).creds != client.creds
+    assert Client().creds == client.creds
+
+
+# -- transport: base paths, headers, malformed input --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/api/v1.2", "/api/v1.3", "/api/v1.4", "/api/v1.4/"])
+def test_every_version_path_answers(client: Client, path: str) -> None:
+    body = {"requestType": "getOrganizationDetails", "userKey": client.creds["userKey"]}
+    answer = client.post(body | {"orgToken": client.creds["orgToken"]}, path=path).json()
+    assert answer["orgToken"] == client.creds["orgToken"]
+
+
+def test_agent_info_extra_headers_and_accept_charset_are_tolerated(client: Client) -> None:
+    agent = {"agent": "ws-sbt", "agentVersion": "2.1.0", "pluginVersion": "21.11.1"}
+    headers = {"Accept-Charset": "utf-8", "X-Request-Id": "abc", "User-Agent": "unified-agent"}
+    body = {"requestType": "getAllProjects", "userKey": client.creds["userKey"], "agentInfo": agent}
+    response = client.post(body | {"productToken": client.creds["productToken"]}, headers=headers)
+    assert response.headers["content-type"] == "application/json; charset=utf-8"
+    assert response.json()["projects"]
+
+
+@pytest.mark.parametrize("charset", ["utf-16", "iso-8859-1", "us-ascii"])
+def test_supported_charsets_encode_the_answer(client: Client, charset: str) -> None:
+    client.ok("createProject", productToken=client.creds["productToken"], projectName="caf\u00e9 \u2603")
+    body = {
+        "requestType": "getAllProjects",
+        "userKey": client.creds["userKey"],
+        "productToken": client.creds["productToken"],
+    }
+    response = client.post(body, headers={"Accept-Charset": f"{charset};q=0.9, *;q=0.1"})
+    assert response.headers["content-type"] == f"application/json; charset={charset}"
+    names = [p["projectName"] for p in json.loads(response.content.decode(charset))["projects"]]
+    assert "caf\u00e9 \u2603" in names
+
+
+@pytest.mark.parametrize(
+    ("content", "content_type"),
+    [
+        (b"{not json", JSON_MEDIA),
+        (b'{"requestType": "getAllProducts"}', "text/plain"),
+        (b"", JSON_MEDIA),
+        (b"[1, 2]", JSON_MEDIA),
+        (b'"getAllProducts"', JSON_MEDIA),
+        (b"null", JSON_MEDIA),
+        (b"[" * 100_000 + b"]" * 100_000, JSON_MEDIA),
+    ],
+)
+def test_malformed_bodies_get_an_error_code_with_http_200(client: Client, content: bytes, content_type: str) -> None:
+    response = client.post(None, content=content, headers={"Content-Type": content_type})
+    assert response.status_code == 200
+    assert error_code(response.json()) == 2001
+
+
+def test_other_methods_get_405(client: Client) -> None:
+    async def run() -> httpx.Response:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=client.app), base_url="http://m") as c:
+            return await c.get("/api/v1.2")
+
+    response = asyncio.run(run())
+    assert response.status_code == 405
+    assert "POST" in response.headers["allow"]
+
+
+def test_schema_violations_are_named_in_the_error(client: Client) -> None:
+    answer = client.call("createProject", productToken=client.creds["productToken"], projectName=5)
+    assert error_code(answer) == 2001
+    assert "projectName" in answer["errorMessage"]
+    assert error_code(client.call("getAllProducts", orgToken=client.creds["orgToken"], surprise=1)) == 2001
+
+
+@pytest.mark.parametrize("request_type", ["getEverything", "", None, 7])
+def test_unknown_or_missing_request_type_is_2002(client: Client, request_type: Any) -> None:
+    body = {"userKey": client.creds["userKey"], "orgToken": client.creds["orgToken"]}
+    answer = client.post(body if request_type is None else body | {"requestType": request_type}).json()
+    assert error_code(answer) == 2002
+
+
+# -- credentials and scopes ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", [None, "", "user_key", "0" * 64, "A" * 63])
+def test_bad_user_keys_are_5001(client: Client, key: str | None) -> None:
+    body = {"requestType": "getAllProducts", "orgToken": client.creds["orgToken"]}
+    answer = client.post(body if key is None else body | {"userKey": key}).json()
+    assert error_code(answer) in (2001, 5001) if key is None else error_code(answer) == 5001
+
+
+def test_tokens_of_another_scope_or_unknown_tokens_are_refused(client: Client) -> None:
+    creds = client.creds
+    assert error_code(client.call("getOrganizationDetails", orgToken=creds["productToken"])) == 5003
+    assert error_code(client.call("getProductAlerts", productToken=creds["projectToken"])) == 5003
+    assert error_code(client.call("getProjectAlerts", projectToken=creds["orgToken"])) == 5003
+    assert error_code(client.call("getProjectAlerts", projectToken="f" * 64)) == 5002
+    assert error_code(client.call("getAllOrganizations", globalOrgToken=creds["orgToken"])) == 5002
+
+
+def test_product_administrators_stay_in_their_products_except_documented_calls(client: Client) -> None:
+    admin, state = client.mock.product_admin(), client.mock.state
+    org, product = client.creds["orgToken"], client.creds["productToken"]
+    other = next(t for t in state.products if t != product)
+
+    def call(request_type: str, **fields: Any) -> Any:
+        return client.post({"requestType": request_type, "userKey": admin.key, **fields}).json()
+
+    assert error_code(call("getOrganizationDetails", orgToken=org)) == 5004
+    assert error_code(call("getAllProducts", orgToken=org)) == 5004
+    assert error_code(call("getProductAlerts", productToken=other)) == 5004
+    assert call("getProductAlerts", productToken=product)["apiAlertInfo"]
+    vitals = call("getOrganizationProjectVitals", orgToken=org)["projectVitals"]
+    assert vitals
+    assert {v["productName"] for v in vitals} == {state.products[product].name}
+    assert [v["token"] for v in call("getOrganizationProductVitals", orgToken=org)["productVitals"]] == [product]
+    token = client.mock.project.requests[-1]
+    assert call("getRequestState", orgToken=org, requestToken=token)["requestState"] != "UNKNOWN"
+
+
+def test_request_state_progresses_with_the_clock_and_is_unknown_for_bad_tokens(client: Client) -> None:
+    org, token = client.creds["orgToken"], client.mock.project.requests[-1]
+    assert client.ok("getRequestState", orgToken=org, requestToken=token)["requestState"] == "IN_PROGRESS"
+    assert client.ok("getProjectState", projectToken=client.creds["projectToken"])["projectState"]["inProgress"]
+    client.mock.clock.advance(35)
+    assert client.ok("getRequestState", orgToken=org, requestToken=token)["requestState"] == "UPDATED"
+    client.mock.clock.advance(30)
+    assert client.ok("getRequestState", orgToken=org, requestToken=token)["requestState"] == "FINISHED"
+    assert client.ok("getRequestState", orgToken=org, requestToken="nope")["requestState"] == "UNKNOWN"
+    assert client.ok("getRequestState", orgToken="f" * 64, requestToken=token)["requestState"] == "UNKNOWN"
+
+
+# -- writes visible to later reads ---------------------------------------------------------------------------------
+
+
+def test_created_and_deleted_projects_and_products(client: Client) -> None:
+    product = client.creds["productToken"]
+    token = client.ok("createProject", productToken=product, projectName="svc-new")["projectToken"]
+    listed = client.ok("getAllProjects", productToken=product)["projects"]
+    assert {"projectName": "svc-new", "projectToken": token} in listed
+    assert client.ok("getProjectVitals", projectToken=token)["projectVitals"][0]["name"] == "svc-new"
+    assert error_code(client.call("createProject", productToken=product, projectName="svc-new")) == 4002
+    client.ok("deleteProject", productToken=product, projectToken=token)
+    assert token not in {p["projectToken"] for p in client.ok("getAllProjects", productToken=product)["projects"]}
+    assert error_code(client.call("getProjectVitals", projectToken=token)) == 5002
+    org = client.creds["orgToken"]
+    new = client.ok("createProduct", orgToken=org, productName="Brand New")["productToken"]
+    assert client.ok("getAllProjects", productToken=new)["projects"] == []
+    client.ok("deleteProduct", orgToken=org, productToken=new)
+    assert new not in {p["productToken"] for p in client.ok("getAllProducts", orgToken=org)["products"]}
+
+
+def test_tags_saved_and_removed(client: Client) -> None:
+    project, product = client.creds["projectToken"], client.creds["productToken"]
+    client.ok("saveProjectTag", projectToken=project, tagKey="env", tagValue="prod")
+    assert "prod" in client.ok("getProjectTags", projectToken=project)["projectTags"][0]["tags"]["env"]
+    alerts = client.ok("getAlertsByProjectTag", orgToken=client.creds["orgToken"], tagKey="env", tagValue="prod")
+    assert {a["project"] for a in alerts["apiAlertInfo"]} == {client.mock.project.name}
+    assert client.ok("removeProjectTag", projectToken=project, tagKey="env", tagValue="prod") == (
+        "successfully removed project tag"
+    )
+    assert "env" not in client.ok("getProjectTags", projectToken=project)["projectTags"][0]["tags"]
+    assert error_code(client.call("removeProjectTag", projectToken=project, tagKey="env", tagValue="prod")) == 4001
+    client.ok("saveProductTag", productToken=product, tagKey="team", tagValue="blue")
+    assert client.ok("getProductTags", productToken=product)["productTags"][0]["tags"]["team"] == ["blue"]
+
+
+def test_ignored_alerts_move_from_alert_reads_to_ignored_reads(client: Client) -> None:
+    project = client.creds["projectToken"]
+    active = client.ok("getProjectAlerts", projectToken=project)["apiAlertInfo"]
+    chosen = active[0]["alertUuid"]
+    answer = client.ok("ignoreAlerts", orgToken=client.creds["orgToken"], alertUuids=[chosen], comments="n/a")
+    assert answer == {"message": "Successfully ignored alerts"}
+    assert chosen not in {a["alertUuid"] for a in client.ok("getProjectAlerts", projectToken=project)["apiAlertInfo"]}
+    ignored = client.ok("getProjectIgnoredAlerts", projectToken=project)["alerts"]
+    assert [a["library"]["comments"] for a in ignored if a["alertUuid"] == chosen] == ["n/a"]
+    org_ignored = client.ok("getOrganizationIgnoredAlerts", orgToken=client.creds["orgToken"])["alerts"]
+    assert chosen in {a["alertUuid"] for a in org_ignored}
+
+
+def test_people_groups_assignments_and_service_users(client: Client) -> None:
+    org, product = client.creds["orgToken"], client.creds["productToken"]
+    client.ok("createGroup", orgToken=org, group={"name": "qa"})
+    client.ok("createUser", orgToken=org, addedUser={"name": "Quinn", "email": "quinn@acme.example"})
+    assert "quinn@acme.example" in {u["email"] for u in client.ok("getAllUsers", orgToken=org)["users"]}
+    client.ok("addUsersToGroups", orgToken=org, assignedUsers=[[{"name": "qa"}, [{"email": "quinn@acme.example"}]]])
+    groups = {g["name"]: g for g in client.ok("getAllGroups", orgToken=org)["groups"]}
+    assert [u["email"] for u in groups["qa"]["users"]] == ["quinn@acme.example"]
+    roles = {"userAssignments": [{"email": "quinn@acme.example"}], "groupAssignments": [{"name": "qa"}]}
+    client.ok("setProductAssignments", productToken=product, productIntegrators=roles)
+    assigned = client.ok("getProductAssignments", productToken=product)
+    assert [u["email"] for u in assigned["userRoles"]["PRODUCT_INTEGRATOR"]] == ["quinn@acme.example"]
+    assert [g["name"] for g in assigned["groupRoles"]["PRODUCT_INTEGRATOR"]] == ["qa"]
+    client.ok("setOrganizationAssignments", orgToken=org, defaultApprover=roles)
+    assert client.ok("getOrganizationAssignments", orgToken=org)["userRoles"]["DEFAULT_APPROVER"][0]["name"] == "Quinn"
+    key = client.ok("createServiceUser", orgToken=org, addedUser={"name": "bot"})["user"]["userKey"]
+    assert "bot" in {
+        u["serviceUserName"] for u in client.ok("getOrganizationServiceUsers", orgToken=org)["serviceUsers"]
+    }
+    assert client.post({"requestType": "getAllProducts", "userKey": key, "orgToken": org}).json()["products"]
+    new_key = client.ok("regenerateUserKey", orgToken=org, serviceUserKey=key)["user"]["userKey"]
+    assert error_code(client.post({"requestType": "getAllProducts", "userKey": key, "orgToken": org}).json()) == 5001
+    assert client.post({"requestType": "getAllProducts", "userKey": new_key, "orgToken": org}).json()["products"]
+
+
+def test_thousand_concurrent_creates_make_distinct_projects(client: Client) -> None:
+    base = {
+        "requestType": "createProject",
+        "userKey": client.creds["userKey"],
+        "productToken": client.creds["productToken"],
+    }
+
+    async def run() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=client.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://m") as c:
+            return await asyncio.gather(
+                *(c.post("/api/v1.2", json=base | {"projectName": f"p{i}"}) for i in range(1000))
+            )
+
+    tokens = [r.json()["projectToken"] for r in asyncio.run(run())]
+    assert len(set(tokens)) == 1000
+    listed = {
+        p["projectToken"] for p in client.ok("getAllProjects", productToken=client.creds["productToken"])["projects"]
+    }
+    assert set(tokens) <= listed
+
+
+# -- faults --------------------------------------------------------------------------------------------------------
+
+
+def test_wrong_request_type_shape_fault_answers_with_a_foreign_shape() -> None:
+    faulty, honest = Client("wrong-request-type-shape"), Client()
+    checked = 0
+    for request_type, variant in VARIANTS.items():
+        ref = variant.get("x-response-schema")
+        if ref is None or ref.endswith("/UndocumentedJsonResponse"):
+            continue  # no documented shape: any object is that requestType's answer (quirk MEND-95)
+        body, setup = valid_request(faulty, request_type)
+        for step in setup:
+            faulty.post(step)
+        answer = faulty.post(body).json()
+        assert error_code(answer) is None
+        assert VALIDATOR.errors(answer, {"$ref": ref}), request_type
+        checked += 1
+    assert checked > 60
+    body, _ = valid_request(honest, "getAllProjects")
+    assert VALIDATOR.errors(honest.post(body).json(), {"$ref": VARIANTS["getAllProjects"]["x-response-schema"]}) == []
+
+
+@pytest.mark.parametrize("fault", ["undocumented-enum", "required-field-missing", "field-type-changed"])
+def test_generic_faults_rewrite_the_shape_of_the_request_type_sent(fault: str) -> None:
+    c = Client(fault)
+    answer = c.ok("getProjectState", projectToken=c.creds["projectToken"])
+    assert VALIDATOR.errors(answer, {"$ref": VARIANTS["getProjectState"]["x-response-schema"]})
+    error = c.call("getProjectState", projectToken="nope")  # errors are HTTP 200 answers too (MendError has no enum)
+    assert bool(VALIDATOR.errors(error, {"$ref": "#/components/schemas/MendError"})) == (fault != "undocumented-enum")
+
+
+def test_report_faults_drop_the_disposition_or_change_the_content_type() -> None:
+    for fault, header in (("missing-content-disposition", "content-disposition"), ("wrong-content-type", None)):
+        c = Client(fault)
+        body, _ = valid_request(c, "getProductRiskReport")
+        response = c.post(body)
+        if header:
+            assert header not in response.headers
+        else:
+            assert (
+                response.headers["content-type"].split(";")[0]
+                not in VARIANTS["getProductRiskReport"]["x-response-media-types"]
+            )
+
+
+def test_auth_not_enforced_fault_serves_bad_credentials() -> None:
+    c = Client("auth-not-enforced")
+    assert c.post({"requestType": "getAllProducts", "userKey": "nope", "orgToken": "nope"}).json()["products"]
+
+
+@pytest.fixture(scope="module")
+def strict_and_lenient() -> tuple[Client, Client]:
+    return Client(), Client("out-of-range-accepted", "auth-not-enforced")
+
+
+FIELDS = st.sampled_from(["requestType", "userKey", "orgToken", "productToken", "projectToken", "format", "keyUuid"])
+VALUES = st.one_of(st.sampled_from(list(VARIANTS)), st.text(), st.integers(), st.none(), st.lists(st.integers()))
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=st.dictionaries(FIELDS, VALUES))
+def test_random_bodies_never_crash_even_with_validation_off(
+    strict_and_lenient: tuple[Client, Client], body: Body
+) -> None:
+    for c in strict_and_lenient:
+        response = c.post(body)
+        assert response.status_code == 200
