@@ -44,6 +44,11 @@ def _build_parser() -> argparse.ArgumentParser:
 
     add_arguments(sub.add_parser("run", help="run the contract suite against a server or the embedded mocks"))
     sub.add_parser("checks", help="list every check id with its group and description")
+
+    replay = sub.add_parser("replay", help="re-judge a recorded run (`run --record FILE`) offline against the specs")
+    replay.add_argument("recording", type=Path, metavar="FILE")
+    replay.add_argument("--report-dir", type=Path, default=Path("reports"))
+    replay.add_argument("--format", help="comma-separated subset of junit,allure,html,json,md (default: all)")
     return parser
 
 
@@ -64,6 +69,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from apiconform.commands.run import run_command
 
         return run_command(args)
+    if args.command == "replay":
+        from apiconform.commands.replay import run_replay
+
+        return run_replay(args)
     if args.command == "checks":
         from apiconform.runner.checks import CHECKS
 

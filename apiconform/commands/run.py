@@ -82,7 +82,7 @@ def run_command(args: argparse.Namespace) -> int:
     progress = (lambda line: print(f"apiconform: {line}", file=sys.stderr)) if sys.stderr.isatty() else (lambda _: None)
     result = run(options, progress)
     paths = write_reports(result, args.report_dir, formats)
-    _summary(result, paths)
+    print_summary(result, paths)
     return EXIT_OK if result.conformant else EXIT_NONCONFORMANT
 
 
@@ -109,7 +109,7 @@ def _loopback(url: str) -> bool:
     return Target(next(iter(SURFACES.values())), url, {}, embedded=False).loopback
 
 
-def _summary(result: object, paths: list[Path]) -> None:
+def print_summary(result: object, paths: list[Path]) -> None:
     from apiconform.runner.results import RunResult
 
     assert isinstance(result, RunResult)
