@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -20,7 +21,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--credentials", type=Path, metavar="FILE", help="JSON/TOML credentials (see README)")
     parser.add_argument("--profile", default="default", help="quick | default | thorough")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="parallel workers (default: one process per core across surfaces; 1 for one surface)",
+    )
     parser.add_argument("--shard", metavar="K/N", help="run the K-th of N slices of the operations")
     parser.add_argument("--allow-writes", action="store_true", help="allow writes against a non-loopback target")
     parser.add_argument("--rate-limit", type=float, metavar="R", help="requests per second (default 10 remote)")
@@ -56,8 +62,9 @@ def run_command(args: argparse.Namespace) -> int:
         raise UsageError("--mock-fault only applies to the embedded mocks; drop --base-url or the fault")
     for surface in surfaces:
         validate_names(tuple(args.mock_fault), surface.name)
-    if args.workers < 1:
-        raise UsageError(f"--workers {args.workers}: give at least 1")
+    if args.workers < 0:
+        raise UsageError(f"--workers {args.workers}: give at least 1 (or 0 for automatic)")
+    workers = args.workers or (os.cpu_count() or 1 if len(surfaces) > 1 else 1)
     if args.timeout <= 0:
         raise UsageError(f"--timeout {args.timeout}: give a positive number of seconds")
     rate = args.rate_limit
@@ -69,7 +76,7 @@ def run_command(args: argparse.Namespace) -> int:
         seed=args.seed,
         base_url=args.base_url,
         credentials=args.credentials,
-        workers=args.workers,
+        workers=workers,
         shard=_shard(args.shard),
         allow_writes=args.allow_writes,
         rate_limit=rate,

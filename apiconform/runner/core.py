@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import multiprocessing
 import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -60,9 +62,12 @@ def run(options: RunOptions, progress: Progress = lambda _: None) -> RunResult:
         check_ids=sorted(CHECKS),
     )
     try:
-        for surface in options.surfaces:
-            progress(f"{surface.name}: starting")
-            result.surfaces[surface.name] = _run_surface(surface, options, result, progress, recording)
+        if options.workers > 1 and len(options.surfaces) > 1:
+            _run_parallel(options, result, recording, progress)
+        else:
+            for surface in options.surfaces:
+                progress(f"{surface.name}: starting")
+                result.surfaces[surface.name] = _run_surface(surface, options, result, progress, recording)
     except KeyboardInterrupt:
         result.interrupted = True
     if recording is not None and options.record is not None:
@@ -70,6 +75,38 @@ def run(options: RunOptions, progress: Progress = lambda _: None) -> RunResult:
     apply_waivers(result, list(options.waivers))
     result.duration_s = round(time.monotonic() - started, 2)
     return result
+
+
+def _run_parallel(options: RunOptions, result: RunResult, recording: Recording | None, progress: Progress) -> None:
+    """One process per surface (schemathesis is CPU-bound in Python: threads would share one core)."""
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=min(options.workers, len(options.surfaces)), mp_context=context) as pool:
+        futures = {pool.submit(_surface_in_subprocess, s, options): s for s in options.surfaces}
+        progress(f"testing {len(futures)} surfaces in {min(options.workers, len(futures))} processes")
+        outcomes = {}
+        try:
+            for future in as_completed(futures):
+                outcomes[futures[future].name] = future.result()
+                progress(f"{futures[future].name}: done")
+        except KeyboardInterrupt:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+    for surface in options.surfaces:  # merge in the order asked for, whatever order they finished in
+        sub, recorded = outcomes[surface.name]
+        result.surfaces[surface.name] = sub.surfaces[surface.name]
+        result.failures.extend(sub.failures)
+        result.interrupted |= sub.interrupted
+        if recording is not None and recorded is not None:
+            recording.surfaces.update(recorded)
+
+
+def _surface_in_subprocess(surface: Surface, options: RunOptions) -> tuple[RunResult, dict[str, Any] | None]:
+    """Runs in a child process: one surface, its result and (when recording) its exchanges."""
+    sub_options = replace(options, surfaces=(surface,), workers=1, waivers=(), record=None)
+    recording = Recording() if options.record else None
+    sub = RunResult(profile=options.profile.name, seed=options.seed, started_at="", check_ids=[])
+    sub.surfaces[surface.name] = _run_surface(surface, sub_options, sub, lambda _: None, recording)
+    return sub, None if recording is None else recording.surfaces
 
 
 def semantics(surface: Surface) -> ModuleType:

@@ -21,7 +21,7 @@ PROFILES = {
     p.name: p
     for p in (
         Profile("quick", ("examples", "fuzzing"), 4, 1.0, 4, 0),
-        Profile("default", ("examples", "coverage", "fuzzing", "stateful"), 15, 1.0, 12, 10),
+        Profile("default", ("examples", "coverage", "fuzzing", "stateful"), 5, 1.0, 12, 10),
         Profile("thorough", ("examples", "coverage", "fuzzing", "stateful"), 60, 1.0, 40, 40),
     )
 }
