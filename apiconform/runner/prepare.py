@@ -80,4 +80,7 @@ def _pin_body_credentials(doc: Document, credentials: dict[str, Any], discovered
         pinned = BODY_CREDENTIALS[:2] if variant.get("x-effect") == "write" else BODY_CREDENTIALS
         for name in pinned:
             if name in variant.get("properties", {}) and isinstance(values.get(name), str):
+                # Keep what the contract says, so a check can tell "another token" (valid input, an auth
+                # matter) from input that breaks the contract.
+                variant.setdefault("x-unpinned", {})[name] = variant["properties"][name]
                 variant["properties"][name] = {"type": "string", "const": values[name]}
