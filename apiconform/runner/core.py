@@ -7,8 +7,8 @@ import datetime as dt
 import importlib
 import multiprocessing
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import ModuleType
