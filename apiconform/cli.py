@@ -45,6 +45,12 @@ def _build_parser() -> argparse.ArgumentParser:
     add_arguments(sub.add_parser("run", help="run the contract suite against a server or the embedded mocks"))
     sub.add_parser("checks", help="list every check id with its group and description")
 
+    from apiconform.commands import compare as compare_command
+    from apiconform.commands import proxy as proxy_command
+
+    proxy_command.add_arguments(sub.add_parser("proxy", help="validating reverse proxy for a client's traffic"))
+    compare_command.add_arguments(sub.add_parser("compare", help="behavioural drift between two report.json files"))
+
     replay = sub.add_parser("replay", help="re-judge a recorded run (`run --record FILE`) offline against the specs")
     replay.add_argument("recording", type=Path, metavar="FILE")
     replay.add_argument("--report-dir", type=Path, default=Path("reports"))
@@ -69,11 +75,20 @@ def _dispatch(args: argparse.Namespace) -> int:
         from apiconform.commands.run import run_command
 
         return run_command(args)
+    if args.command == "proxy":
+        from apiconform.commands.proxy import run_proxy
+
+        return run_proxy(args)
+    if args.command == "compare":
+        from apiconform.commands.compare import run_compare
+
+        return run_compare(args)
     if args.command == "replay":
         from apiconform.commands.replay import run_replay
 
         return run_replay(args)
     if args.command == "checks":
+        import apiconform.proxy.checks  # noqa: F401 - registers the client-side check ids
         from apiconform.runner.checks import CHECKS
 
         width = max(map(len, CHECKS))

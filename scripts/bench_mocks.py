@@ -40,8 +40,9 @@ def _free_port() -> int:
 def start_mock(surface: str) -> tuple[subprocess.Popen[str], str, dict[str, str]]:
     creds = Path(tempfile.mkdtemp()) / "creds.json"
     apiconform = shutil.which("apiconform", path=str(Path(sys.executable).parent)) or "apiconform"
-    proc = subprocess.Popen([apiconform, "mock", surface, "--port", "0", "--credentials-out", str(creds)],
-                            stdout=subprocess.PIPE, text=True)  # fmt: skip
+    proc = subprocess.Popen(
+        [apiconform, "mock", surface, "--port", "0", "--credentials-out", str(creds)], stdout=subprocess.PIPE, text=True
+    )
     assert proc.stdout is not None
     url = proc.stdout.readline().strip()
     if not url:
@@ -56,11 +57,18 @@ def start_prism(spec: Path) -> tuple[subprocess.Popen[str], int] | None:
     binary = PRISM_DIR / "node_modules" / ".bin" / "prism"
     if not binary.exists():
         PRISM_DIR.mkdir(parents=True, exist_ok=True)
-        subprocess.run(["npm", "install", "--prefix", str(PRISM_DIR), f"@stoplight/prism-cli@{PRISM_VERSION}"],
-                       check=True, capture_output=True)  # fmt: skip
+        subprocess.run(
+            ["npm", "install", "--prefix", str(PRISM_DIR), f"@stoplight/prism-cli@{PRISM_VERSION}"],
+            check=True,
+            capture_output=True,
+        )
     port = _free_port()
-    proc = subprocess.Popen([str(binary), "mock", str(spec), "-h", "127.0.0.1", "-p", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True)  # fmt: skip
+    proc = subprocess.Popen(
+        [str(binary), "mock", str(spec), "-h", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -76,10 +84,18 @@ def wrk(url: str, headers: dict[str, str], body: str | None, seconds: int, conne
     script = Path(tempfile.mkdtemp()) / "req.lua"
     lines = [f'wrk.headers["{k}"] = "{v}"' for k, v in headers.items()]
     if body is not None:
-        lines += ['wrk.method = "POST"', 'wrk.headers["Content-Type"] = "application/json"', f"wrk.body = {json.dumps(body)}"]
+        lines += [
+            'wrk.method = "POST"',
+            'wrk.headers["Content-Type"] = "application/json"',
+            f"wrk.body = {json.dumps(body)}",
+        ]
     script.write_text("\n".join(lines) + "\n")
-    out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "-s", str(script), url],
-                         capture_output=True, text=True, check=True).stdout  # fmt: skip
+    out = subprocess.run(
+        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "-s", str(script), url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     match = re.search(r"Requests/sec:\s+([\d.]+)", out)
     return float(match.group(1)) if match else 0.0
 
@@ -93,7 +109,9 @@ def python_loader(url: str, headers: dict[str, str], body: str | None, seconds: 
         conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
         path = parts.path + (f"?{parts.query}" if parts.query else "")
         while time.monotonic() < stop:
-            conn.request("POST" if body else "GET", path, body=body, headers={**headers, "Content-Type": "application/json"})
+            conn.request(
+                "POST" if body else "GET", path, body=body, headers={**headers, "Content-Type": "application/json"}
+            )
             conn.getresponse().read()
             count[index] += 1
 
@@ -117,11 +135,15 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=10)
     parser.add_argument("--no-prism", action="store_true")
     args = parser.parse_args()
-    print(f"load generator: {'wrk' if shutil.which('wrk') else 'python keep-alive loader'}; "
-          f"{args.connections} connections, {args.seconds} s per measurement; {os.cpu_count()} cores")  # fmt: skip
+    print(
+        f"load generator: {'wrk' if shutil.which('wrk') else 'python keep-alive loader'}; "
+        f"{args.connections} connections, {args.seconds} s per measurement; {os.cpu_count()} cores"
+    )
     ci, ci_url, ci_creds = start_mock("code-insight")
     mend, mend_url, mend_creds = start_mock("mend")
-    mend_body = json.dumps({"requestType": "getAllProducts", "userKey": mend_creds["userKey"], "orgToken": mend_creds["orgToken"]})
+    mend_body = json.dumps(
+        {"requestType": "getAllProducts", "userKey": mend_creds["userKey"], "orgToken": mend_creds["orgToken"]}
+    )
     cases = [
         ("GET /jobs/{jobId}", "code-insight", ci_url + "/jobs/7", ci_creds.get("headers", {}), None),
         ("Mend POST getAllProducts", "mend", mend_url, {}, mend_body),

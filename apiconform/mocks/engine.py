@@ -11,6 +11,7 @@ from collections import defaultdict
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -52,7 +53,7 @@ class MockEngine:
                 routes.append(Route(full, endpoint, methods=methods))
                 if path == "/" and base:
                     routes.append(Route(base + "/", endpoint, methods=methods))
-        app = Starlette(routes=routes)
+        app = Starlette(routes=routes, middleware=[Middleware(fault_registry.MethodFaults, names=self.faults.names)])
         app.state.engine = self
         return app
 
@@ -89,6 +90,8 @@ class MockEngine:
             violations = self.validator.errors(body, schema, "body")
             if violations:
                 return behaviour.invalid(op, "; ".join(map(str, violations[:3])))
+        if self.faults.reject_valid():
+            return behaviour.invalid(op, "request rejected")
         mock_request = MockRequest(
             operation=op,
             path=params["path"],

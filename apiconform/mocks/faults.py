@@ -19,6 +19,8 @@ from apiconform.openapi import ApiSpec, Operation
 ALL = frozenset({"code-insight", "sd-elements", "metadefender-sscp", "mend"})
 ENUMS = frozenset({"code-insight", "metadefender-sscp", "mend"})  # SD Elements' responses have no enums
 PAGED = frozenset({"code-insight", "metadefender-sscp"})
+REST = frozenset({"code-insight", "sd-elements", "metadefender-sscp"})
+WRITES = frozenset({"code-insight", "sd-elements", "metadefender-sscp"})
 ORDERED = frozenset({"code-insight"})  # the only surface whose documents state an order (GET /jobs: descending)
 DOWNLOADS = frozenset({"mend"})  # the only surface that documents Content-Disposition on its downloads
 FILTERED = frozenset({"code-insight", "sd-elements", "metadefender-sscp"})
@@ -56,6 +58,11 @@ FAULTS: dict[str, Fault] = {
             DOWNLOADS,
         ),
         Fault("intermittent-5xx", "about one request in three fails with 500 Internal Server Error"),
+        Fault("valid-input-rejected", "about one valid request in three is rejected as invalid", REST),
+        Fault("unsupported-method-accepted", "undocumented methods are answered 200 instead of 405"),
+        Fault("allow-header-missing", "405 answers lack the Allow header"),
+        Fault("writes-lost", "writes are acknowledged but not stored", WRITES),
+        Fault("async-job-stuck", "queued jobs never reach a terminal status", frozenset({"code-insight"})),
         Fault("slow-responses", "every response is delayed by 1.5 seconds"),
     )
 }
@@ -88,6 +95,10 @@ class ActiveFaults:
     @property
     def skip_validation(self) -> bool:
         return "out-of-range-accepted" in self.names
+
+    def reject_valid(self) -> bool:
+        """True for about one valid request in three under `valid-input-rejected` (seeded: repeatable)."""
+        return "valid-input-rejected" in self.names and self._rng.random() < 1 / 3
 
     async def around(self, op: Operation, call: Callable[[], MockResponse]) -> MockResponse:
         if "slow-responses" in self.names:
@@ -175,3 +186,26 @@ def _flip_type(body: dict[str, Any], schema: dict[str, Any]) -> bool:
             body[name] = 12345
             return True
     return False
+
+
+class MethodFaults:
+    """ASGI middleware for the faults that concern 405 answers, which Starlette writes before any handler runs."""
+
+    def __init__(self, app: Any, names: frozenset[str]) -> None:
+        self.app = app
+        self.names = names
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or not self.names & {"unsupported-method-accepted", "allow-header-missing"}:
+            await self.app(scope, receive, send)
+            return
+
+        async def rewrite(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start" and message["status"] == 405:
+                if "unsupported-method-accepted" in self.names:
+                    message = {**message, "status": 200}
+                if "allow-header-missing" in self.names:
+                    message = {**message, "headers": [(k, v) for k, v in message["headers"] if k.lower() != b"allow"]}
+            await send(message)
+
+        await self.app(scope, receive, rewrite)

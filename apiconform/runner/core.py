@@ -25,7 +25,7 @@ from apiconform.runner.profiles import Profile
 from apiconform.runner.property import PropertySettings, run_property
 from apiconform.runner.recording import Recording
 from apiconform.runner.results import Failure, OperationResult, RunResult, SurfaceResult
-from apiconform.runner.scenarios import auth, examples
+from apiconform.runner.scenarios import auth, examples, methods
 from apiconform.runner.scenarios.base import ScenarioContext, Verdict
 from apiconform.runner.target import Target, load_credentials, probe, start_embedded, validate_base_url
 from apiconform.runner.waivers import Waiver, apply_waivers
@@ -231,6 +231,7 @@ def _test_surface(
             ("response examples", lambda: examples.validate_response_examples(ctx, full, label_of)),
             ("request examples", lambda: examples.replay_examples(ctx, exploded, label_of, _preparer(vendor, ctx))),
             ("auth", lambda: auth.check_auth_enforced(ctx, exploded, label_of, limit=options.profile.pages * 4)),
+            ("methods", lambda: methods.check_unsupported_methods(ctx, exploded, label_of)),
             (f"{surface.name} semantics", lambda: vendor.run_scenarios(ctx)),
         ]
         for name, scenario in scenarios:

@@ -15,14 +15,15 @@ class Profile:
     max_response_time: float  # seconds; slower answers fail `response_time`
     pages: int  # how many pages the pagination scenarios walk at most
     stateful_examples: int
+    async_timeout: float  # seconds a queued job may take to reach a terminal status
 
 
 PROFILES = {
     p.name: p
     for p in (
-        Profile("quick", ("examples", "fuzzing"), 4, 1.0, 4, 0),
-        Profile("default", ("examples", "coverage", "fuzzing", "stateful"), 5, 1.0, 12, 10),
-        Profile("thorough", ("examples", "coverage", "fuzzing", "stateful"), 60, 1.0, 40, 40),
+        Profile("quick", ("examples", "fuzzing"), 4, 1.0, 4, 0, 5.0),
+        Profile("default", ("examples", "coverage", "fuzzing", "stateful"), 5, 1.0, 12, 10, 10.0),
+        Profile("thorough", ("examples", "coverage", "fuzzing", "stateful"), 60, 1.0, 40, 40, 30.0),
     )
 }
 

@@ -50,7 +50,8 @@ class CodeInsightMock(Behaviour):
             return self.not_found(request.operation, f"Project {project_id} not found")
         job_id = self._next_id
         self._next_id += 1
-        self._jobs[job_id] = {
+        jobs = {} if "writes-lost" in self.faults else self._jobs
+        jobs[job_id] = {
             "id": job_id,
             "jobType": job_type,
             "status": None,  # derived from the clock: New -> Active -> Completed
@@ -64,6 +65,8 @@ class CodeInsightMock(Behaviour):
         if job["status"] is not None:
             return str(job["status"])
         age = self.clock.now() - job["queuedAt"]
+        if "async-job-stuck" in self.faults:
+            return "New" if age < ACTIVE_AFTER else "Active"
         return "New" if age < ACTIVE_AFTER else "Active" if age < DONE_AFTER else "Completed"
 
     def _render(self, job: dict[str, Any]) -> dict[str, Any]:

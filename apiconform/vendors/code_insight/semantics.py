@@ -79,5 +79,6 @@ def run_scenarios(ctx: ScenarioContext) -> None:
                 job_id=_job_id,
                 status=lambda body: body.get("status") if isinstance(body, dict) else None,
                 terminal=TERMINAL,
+                timeout_s=ctx.profile.async_timeout,
             ),
         )

@@ -277,7 +277,8 @@ class Crud:
         record = {"Id": self.store.new_id(resource.collection), **resource.defaults(self.state)}
         record.update(_timestamps(self.state, resource, {}))
         self._apply(resource, record, body)
-        self.store.put(resource.collection, record)
+        if "writes-lost" not in self.state.faults:
+            self.store.put(resource.collection, record)
         self._audit(resource, "Add", record)
         return ok(self.reply(resource, action, record))
 

@@ -145,7 +145,8 @@ class SdElementsMock(Behaviour):
             "last_run": self.clock.now(),
             "connection": connection["id"],
         }
-        table.jobs[job_id] = job
+        if "writes-lost" not in self.faults:
+            table.jobs[job_id] = job
         return MockResponse(200, self._render(kind, job, request.principal))
 
     def _render(self, kind: str, job: dict[str, Any], principal: dict[str, Any]) -> dict[str, Any]:

@@ -29,6 +29,11 @@ EXPECTED = {
     "missing-content-disposition": {"content_disposition"},
     "intermittent-5xx": {"not_a_server_error"},
     "slow-responses": {"response_time"},
+    "valid-input-rejected": {"positive_data_acceptance"},
+    "unsupported-method-accepted": {"unsupported_method"},
+    "allow-header-missing": {"allow_header_conformance"},
+    "writes-lost": {"crud_roundtrip", "async_job", "ensure_resource_availability"},
+    "async-job-stuck": {"async_job"},
 }
 # Slow responses make a run slow by construction: prove that one on the smallest surface only.
 SLOW_ONLY_ON = "code-insight"
