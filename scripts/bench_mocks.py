@@ -173,7 +173,7 @@ def main() -> int:
                 proc.terminate()
     for name, figures in results.items():
         line = f"{name:28s} apiconform {figures['apiconform']:8.0f} req/s"
-        if "prism" in figures and figures["prism"]:
+        if figures.get("prism"):
             line += f"   prism {figures['prism']:8.0f} req/s   ratio {figures['apiconform'] / figures['prism']:.1f}x"
         print(line)
     return 0
