@@ -46,9 +46,13 @@ def _build_parser() -> argparse.ArgumentParser:
     sub.add_parser("checks", help="list every check id with its group and description")
 
     from apiconform.commands import compare as compare_command
+    from apiconform.commands import diff as diff_command
     from apiconform.commands import proxy as proxy_command
 
     proxy_command.add_arguments(sub.add_parser("proxy", help="validating reverse proxy for a client's traffic"))
+    diff_command.add_arguments(
+        sub.add_parser("diff", help="breaking changes between two spec versions (file or REV:path)")
+    )
     compare_command.add_arguments(sub.add_parser("compare", help="behavioural drift between two report.json files"))
 
     replay = sub.add_parser("replay", help="re-judge a recorded run (`run --record FILE`) offline against the specs")
@@ -79,6 +83,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from apiconform.commands.proxy import run_proxy
 
         return run_proxy(args)
+    if args.command == "diff":
+        from apiconform.commands.diff import run_diff
+
+        return run_diff(args)
     if args.command == "compare":
         from apiconform.commands.compare import run_compare
 

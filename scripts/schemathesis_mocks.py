@@ -26,7 +26,10 @@ def _tool(name: str) -> str:
     return str(local) if local.exists() else (shutil.which(name) or name)
 
 
-def run_surface(surface: str, faults: list[str], max_examples: int, seed: int, extra: list[str]) -> int:
+def run_surface(
+    surface: str, faults: list[str], max_examples: int, seed: int, extra: list[str], *, quiet: bool = False
+) -> tuple[int, str]:
+    """(exit code, schemathesis' closing summary line) of one plain `schemathesis run` against a fresh mock."""
     with tempfile.TemporaryDirectory(prefix="st-mock-") as tmp:
         creds_path = Path(tmp) / "credentials.json"
         fault_args = [arg for f in faults for arg in ("--fault", f)]
@@ -40,7 +43,7 @@ def run_surface(surface: str, faults: list[str], max_examples: int, seed: int, e
             url = mock.stdout.readline().strip()
             if not url:
                 print(f"{surface}: mock did not start", file=sys.stderr)
-                return 2
+                return 2, "mock did not start"
             creds = json.loads(creds_path.read_text())
             headers = [arg for k, v in creds.get("headers", {}).items() for arg in ("-H", f"{k}: {v}")]
             cmd = [
@@ -48,8 +51,11 @@ def run_surface(surface: str, faults: list[str], max_examples: int, seed: int, e
                 "--checks", "all", "--phases", "examples,coverage,fuzzing,stateful",
                 "--max-examples", str(max_examples), "--seed", str(seed), "--generation-deterministic", *extra,
             ]  # fmt: skip
-            print(f"== {surface}: {' '.join(c if 'Authorization' not in c else '-H <redacted>' for c in cmd)}")
-            return subprocess.run(cmd, check=False).returncode
+            if not quiet:
+                print(f"== {surface}: {' '.join(c if 'Authorization' not in c else '-H <redacted>' for c in cmd)}")
+            proc = subprocess.run(cmd, check=False, capture_output=quiet, text=True)
+            closing = [line.strip("= ") for line in (proc.stdout or "").splitlines() if line.startswith("=====")]
+            return proc.returncode, closing[-1] if closing else ""
         finally:
             mock.terminate()
             mock.wait(timeout=10)
@@ -62,7 +68,7 @@ def main() -> int:
     parser.add_argument("--max-examples", type=int, default=50)
     parser.add_argument("--seed", type=int, default=1)
     args, extra = parser.parse_known_args()
-    codes = {s: run_surface(s, args.fault, args.max_examples, args.seed, extra) for s in args.surfaces}
+    codes = {s: run_surface(s, args.fault, args.max_examples, args.seed, extra)[0] for s in args.surfaces}
     for surface, code in codes.items():
         print(f"{surface}: {'ok' if code == 0 else f'exit {code}'}")
     return max(codes.values())

@@ -1,0 +1,76 @@
+"""One side of a diff: a spec file, or `REV:path` read from git (`git show REV:path`)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from apiconform.errors import SpecError, UsageError
+from apiconform.spec import load_document
+
+GIT_TIMEOUT_S = 30
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: a 10k-line spec in ~0.1 s
+_REV_REF = re.compile(r"^(?P<rev>[^:\s]+):(?P<path>.+)$")
+
+
+def load_side(ref: str, *, cwd: Path | None = None) -> dict[str, Any]:
+    """A file path (an existing file always wins), else `REV:path` as `git show` reads it (in `cwd`)."""
+    if not ref:
+        raise UsageError("empty spec reference; give a file path or REV:path (e.g. main:specs/mend.yaml)")
+    path = Path(ref) if cwd is None or Path(ref).is_absolute() else cwd / ref
+    if path.is_file():
+        return load_document(path)
+    match = _REV_REF.match(ref)
+    if match is None:
+        return load_document(path)  # raises the usual one-line "spec file not found"
+    return parse_spec_text(_git_show(match["rev"], match["path"], ref, cwd), ref)
+
+
+def _git_show(rev: str, path: str, ref: str, cwd: Path | None) -> str:
+    git = shutil.which("git")
+    if git is None:
+        raise UsageError(f"{ref}: reading REV:path needs git on PATH; install git or pass a file path")
+    try:
+        done = subprocess.run(  # fixed argv, no shell
+            [git, "show", f"{rev}:{path}"],
+            capture_output=True,
+            cwd=cwd,
+            timeout=GIT_TIMEOUT_S,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise UsageError(f"{ref}: `git show` took over {GIT_TIMEOUT_S} s; check the repository") from None
+    if done.returncode != 0:
+        detail = " ".join(done.stderr.decode("utf-8", "replace").split()) or f"exit {done.returncode}"
+        raise UsageError(
+            f"{ref}: git show failed ({detail}); give an existing revision and the path from the repository root"
+            " (or ./path relative to the current directory), or a file path"
+        )
+    try:
+        return done.stdout.decode("utf-8")
+    except UnicodeDecodeError:
+        raise SpecError(f"{ref}: spec is not UTF-8 text; make it a UTF-8 YAML or JSON file") from None
+
+
+def parse_spec_text(text: str, source: str) -> dict[str, Any]:
+    """Parse spec text read from elsewhere than a file, with the same checks and messages as load_document."""
+    try:
+        data = yaml.load(text, Loader=_LOADER)  # a safe loader
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise SpecError(f"{source}: spec does not parse{where}: {problem}; fix the YAML syntax there") from None
+    if not isinstance(data, dict):
+        raise SpecError(
+            f"{source}: spec is not a mapping (got {type(data).__name__}); an OpenAPI document is a mapping"
+        )
+    version = str(data.get("openapi", ""))
+    if not version.startswith("3."):
+        raise SpecError(f"{source}: 'openapi' is {version or 'missing'}; apiconform reads OpenAPI 3.x documents")
+    return data
