@@ -19,6 +19,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SURFACES = ["code-insight", "sd-elements", "metadefender-sscp", "mend"]
+# Mend rejects invalid requests with HTTP 200 and an {"errorCode", "errorMessage"} body (the vendor's documented
+# behaviour). Plain schemathesis judges rejection by status code only, so for Mend a 200 counts as a rejection;
+# apiconform's own negative-data check looks at the errorCode instead.
+MEND_CONFIG = """
+[checks.negative_data_rejection]
+expected-statuses = ["200", "400", "401", "403", "404", "405", "406", "409", "413", "415", "422"]
+"""
 
 
 def _tool(name: str) -> str:
@@ -46,8 +53,12 @@ def run_surface(
                 return 2, "mock did not start"
             creds = json.loads(creds_path.read_text())
             headers = [arg for k, v in creds.get("headers", {}).items() for arg in ("-H", f"{k}: {v}")]
+            config = []
+            if surface == "mend":
+                (Path(tmp) / "schemathesis.toml").write_text(MEND_CONFIG)
+                config = ["--config-file", str(Path(tmp) / "schemathesis.toml")]
             cmd = [
-                _tool("schemathesis"), "run", str(ROOT / "specs" / f"{surface}.yaml"), "-u", url, *headers,
+                _tool("schemathesis"), *config, "run", str(ROOT / "specs" / f"{surface}.yaml"), "-u", url, *headers,
                 "--checks", "all", "--phases", "examples,coverage,fuzzing,stateful",
                 "--max-examples", str(max_examples), "--seed", str(seed), "--generation-deterministic", *extra,
             ]  # fmt: skip
