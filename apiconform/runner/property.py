@@ -2,14 +2,23 @@
 
 The runner hands over a prepared document (RPC unions exploded, credentials and discovered ids filled in,
 unsafe operations removed) and gets back per-operation case counts, the check matrix and failures.
+
+Hostile servers: redirects are not followed (a 3xx is the answer under test); every body is read under a size
+bound (`max_response_bytes`, decoded bytes, so a gzip bomb stops there) and must arrive within `timeout` seconds
+of its headers (a slow drip cannot hold a case forever); the time an answer took includes its body. A request
+that got no complete answer is its operation's `not_a_server_error` (`response_time` when it timed out), with a
+curl reproduction, not a run-level error.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import requests
 import schemathesis
 from schemathesis.config._phases import ExtraDataSourcesConfig
 from schemathesis.engine import events, from_schema
@@ -19,6 +28,13 @@ from apiconform.runner import st_checks
 from apiconform.runner.checks import SCHEMATHESIS_CHECKS
 from apiconform.runner.profiles import Profile
 from apiconform.runner.results import Exchange, Failure
+from apiconform.runner.scenarios.base import (
+    curl_command,
+    default_max_response_bytes,
+    too_large,
+    too_slow,
+    transport_reason,
+)
 
 BODY_EXCERPT = 2000
 
@@ -44,6 +60,7 @@ class PropertySettings:
     rate_limit: str | None = None
     timeout: float = 10.0
     rpc: bool = False
+    max_response_bytes: int = field(default_factory=default_max_response_bytes)
 
 
 STATEFUL_ONLY = ("use_after_free", "ensure_resource_availability")
@@ -76,6 +93,7 @@ def run_property(
         request_timeout=settings.timeout,
         workers=settings.workers,
         rate_limit=settings.rate_limit,
+        max_redirects=0,  # a redirect is the answer under test; following a redirect loop would only burn time
     )
     schema.config.seed = settings.seed
     schema.config.generation.update(max_examples=settings.profile.max_examples, deterministic=True)
@@ -89,9 +107,12 @@ def run_property(
     schema.config.checks.update(
         included_check_names=included_checks(settings.rpc, "stateful" in settings.profile.phases)
     )
+    schema.hook(filter_path_parameters)
     outcome = PropertyOutcome()
     seen_failures: set[tuple[str, str, str]] = set()
     st_checks.install(observer)
+    _bounds[:] = [_Bounds(settings.max_response_bytes, settings.timeout)]
+    restore = _bound_sessions()
     try:
         for event in from_schema(schema).execute():
             if isinstance(event, events.ScenarioFinished):
@@ -105,14 +126,172 @@ def run_property(
                     on_exchange=on_exchange,
                 )
             elif isinstance(event, events.NonFatalError):
-                outcome.errors.append(redactor.text(f"{event.label}: {event.info.message}"))
+                if not _transport_failure(event, outcome, settings, redactor, label_of):
+                    outcome.errors.append(redactor.text(f"{event.label}: {event.info.message}"))
             elif isinstance(event, events.FatalError):
                 outcome.errors.append(redactor.text(f"fatal: {event.exception}"))
             elif isinstance(event, events.Interrupted):
                 outcome.interrupted = True
     finally:
         st_checks.install(None)
+        _bounds.clear()
+        restore()
     return outcome
+
+
+# -- bounded answers ----------------------------------------------------------------------------------------
+
+
+class AnswerTooLarge(requests.exceptions.RequestException):
+    """Raised while reading a body over the size bound (not a transport error to schemathesis: it is reported
+    as a non-fatal error of the operation, which `_transport_failure` turns into the operation's failure)."""
+
+
+class AnswerTooSlow(requests.exceptions.RequestException):
+    """Raised while reading a body that is still arriving `timeout` seconds after its headers."""
+
+
+@dataclass(frozen=True)
+class _Bounds:
+    max_bytes: int
+    seconds: float
+
+    def response_hook(self, response: requests.Response, *args: Any, **kwargs: Any) -> requests.Response:
+        """A `requests` response hook: runs once the headers are in, before schemathesis reads the body."""
+        if not isinstance(response.raw, _BoundedBody):
+            response.raw = _BoundedBody(response, self)
+        return response
+
+
+_bounds: list[_Bounds] = []  # the active run's bounds (schemathesis hooks are global; one run at a time)
+
+
+def _bound_answers(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
+    """schemathesis `before_call` hook: every request carries the active run's body bounds as a response hook."""
+    if _bounds:
+        kwargs["hooks"] = {"response": [_bounds[0].response_hook]}
+
+
+schemathesis.hook("before_call")(_bound_answers)
+
+
+def _bound_sessions() -> Callable[[], None]:
+    """Every `requests` session the engine makes during the run carries the bounds too: that also covers the
+    requests no `before_call` hook sees (schemathesis' capability probes of the base URL, which read whole
+    bodies). Returns the undo. The engine's session factory is internal, hence the guard."""
+    from schemathesis.engine import context
+
+    original = getattr(context, "make_session", None)
+    if original is None:  # pragma: no cover - a schemathesis without it: the before_call hook still applies
+        return lambda: None
+
+    def make_session(*args: Any, **kwargs: Any) -> requests.Session:
+        session: requests.Session = original(*args, **kwargs)
+        if _bounds:
+            session.hooks.setdefault("response", []).append(_bounds[0].response_hook)
+        return session
+
+    context.make_session = make_session
+
+    def restore() -> None:
+        context.make_session = original
+
+    return restore
+
+
+class _BoundedBody:
+    """Wraps a urllib3 response: `requests` reads bodies through `stream()`, which stops at the bounds. Every
+    other attribute is the wrapped response's."""
+
+    def __init__(self, response: requests.Response, bounds: _Bounds) -> None:
+        self._response = response
+        self._raw = response.raw
+        self._bounds = bounds
+        self._sent = time.monotonic() - response.elapsed.total_seconds()
+
+    def stream(self, amt: int = 2**16, decode_content: bool | None = None) -> Iterator[bytes]:
+        received = 0
+        deadline = time.monotonic() + self._bounds.seconds
+        for chunk in self._raw.stream(amt, decode_content=decode_content):
+            received += len(chunk)
+            if received > self._bounds.max_bytes:
+                self._raw.close()  # the rest is never read: drop the connection rather than drain it
+                raise AnswerTooLarge(
+                    too_large(self._bounds.max_bytes), request=self._response.request, response=self._response
+                )
+            if time.monotonic() > deadline:
+                self._raw.close()
+                raise AnswerTooSlow(
+                    too_slow(self._bounds.seconds), request=self._response.request, response=self._response
+                )
+            yield chunk
+        # The answer arrived when its last byte did: a body that trickles in counts against response_time.
+        self._response.elapsed = dt.timedelta(seconds=time.monotonic() - self._sent)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._raw, name)
+
+
+def _transport_failure(
+    event: events.NonFatalError,
+    outcome: PropertyOutcome,
+    settings: PropertySettings,
+    redactor: Redactor,
+    label_of: Callable[[str], str],
+) -> bool:
+    """A request of an operation got no complete answer: that operation's failure (True), not a run error."""
+    error = event.value
+    if not isinstance(error, requests.exceptions.RequestException) or not event.related_to_operation:
+        return False
+    label = label_of(event.label)
+    timed_out = isinstance(error, (requests.exceptions.Timeout, AnswerTooSlow))
+    check_id = "response_time" if timed_out else "not_a_server_error"
+    title = "no complete answer in time" if timed_out else "no complete answer (transport error)"
+    if isinstance(error, requests.exceptions.Timeout):
+        reason = f"{type(error).__name__}: no answer within --timeout {settings.timeout:g} s"
+    else:
+        reason = str(error) if isinstance(error, AnswerTooLarge | AnswerTooSlow) else transport_reason(error)
+    outcome.cases[label] = outcome.cases.get(label, 0) + 1
+    outcome.cells.setdefault((label, check_id), [0, 0])[1] += 1
+    request = error.request if isinstance(error.request, requests.PreparedRequest) else None
+    exchange = None
+    curl = redactor.text(event.info.code_sample or "")
+    if request is not None:
+        raw_body = request.body
+        body = raw_body.decode("utf-8", "replace") if isinstance(raw_body, bytes) else None
+        body = raw_body if isinstance(raw_body, str) else body
+        headers = {k: str(v) for k, v in request.headers.items()}
+        exchange = Exchange(
+            method=str(request.method),
+            url=redactor.text(str(request.url)),
+            request_headers=redactor.headers(headers),
+            request_body=redactor.text(body[:BODY_EXCERPT]) if body else None,
+            response_body=redactor.text(f"transport error: {reason}"),
+        )
+        curl = curl or curl_command(str(request.method), str(request.url), headers, body, redactor)
+        if isinstance(error.response, requests.Response):  # the headers came, the body was refused
+            exchange.status = error.response.status_code
+            exchange.response_headers = redactor.headers(dict(error.response.headers))
+    if not any(f.operation == label and f.check == check_id and f.title == title for f in outcome.failures):
+        outcome.failures.append(
+            Failure(
+                surface=settings.surface,
+                operation=label,
+                check=check_id,
+                title=title,
+                message=redactor.text(reason)[:BODY_EXCERPT],
+                expected="a complete answer within --timeout" if timed_out else "a complete HTTP answer",
+                curl=curl,
+                exchange=exchange,
+            )
+        )
+    return True
+
+
+def filter_path_parameters(context: Any, path_parameters: dict[str, Any] | None) -> bool:
+    """Drop "." and ".." as path segments: clients collapse them (RFC 3986 dot segments) before sending, so the
+    request reaches another route and any verdict on it would be a false alarm about the wrong operation."""
+    return not any(str(value) in (".", "..") for value in (path_parameters or {}).values())
 
 
 def _record(
