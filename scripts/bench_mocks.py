@@ -139,6 +139,12 @@ def main() -> int:
         f"load generator: {'wrk' if shutil.which('wrk') else 'python keep-alive loader'}; "
         f"{args.connections} connections, {args.seconds} s per measurement; {os.cpu_count()} cores"
     )
+    for surface in ("code-insight", "sd-elements", "metadefender-sscp", "mend"):
+        started = time.monotonic()
+        proc, _, _ = start_mock(surface)
+        print(f"apiconform mock {surface}: ready in {time.monotonic() - started:.2f} s (target < 2 s)")
+        proc.terminate()
+        proc.wait()
     ci, ci_url, ci_creds = start_mock("code-insight")
     mend, mend_url, mend_creds = start_mock("mend")
     mend_body = json.dumps(
