@@ -10,13 +10,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import logging
 import signal
 import socket
 import sys
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import uvicorn
 
@@ -26,7 +26,7 @@ from apiconform.proxy import DEFAULT_MAX_BODY_BYTES, ProxyRecorder, proxy_app
 from apiconform.proxy.app import DEFAULT_TIMEOUT
 from apiconform.reports import FORMATS, write_reports
 from apiconform.runner.results import RunResult
-from apiconform.runner.target import Target, load_credentials
+from apiconform.runner.target import Target, load_credentials, validate_base_url
 from apiconform.surfaces import Surface, get_surface
 
 # In-flight requests get this long to finish after Ctrl-C before the reports are written without them.
@@ -66,8 +66,8 @@ def run_proxy(args: argparse.Namespace) -> int:
     surface = get_surface(args.surface)
     upstream = _upstream(args.upstream)
     formats = [f.strip() for f in (args.format or ",".join(FORMATS)).split(",") if f.strip()]
-    _check_options(args, formats)
     credentials = load_credentials(args.credentials, surface)
+    _check_options(args, formats)
     secrets = Target(surface, upstream, credentials, embedded=False).secrets()
     recorder = ProxyRecorder(surface, upstream=upstream, secrets=secrets, max_body_bytes=args.max_body_bytes)
     reports = _Reports(args.report_dir, formats)
@@ -83,6 +83,9 @@ def run_proxy(args: argparse.Namespace) -> int:
         date_header=False,
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
     )
+    uvicorn_log = logging.getLogger("uvicorn.error")
+    if not any(isinstance(f, _IntendedTruncation) for f in uvicorn_log.filters):
+        uvicorn_log.addFilter(_IntendedTruncation())
     url = _proxy_url(surface, args.host, sock.getsockname()[1])
     server = _Server(config, lambda: print(url, flush=True))
     try:
@@ -119,6 +122,17 @@ class _Reports:
             self.error = exc
 
 
+class _IntendedTruncation(logging.Filter):
+    """When the upstream breaks off mid-body, the proxy leaves the client's answer incomplete on purpose (the
+    client sees the truncation it would have seen without the proxy; the report says what happened): uvicorn's
+    complaint about it is not an error of the proxy's, and would read like one on stderr."""
+
+    MESSAGE = "ASGI callable returned without completing response."
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != self.MESSAGE
+
+
 class _Server(uvicorn.Server):
     def __init__(self, config: uvicorn.Config, on_ready: Callable[[], None]) -> None:
         super().__init__(config)
@@ -145,10 +159,7 @@ class _Server(uvicorn.Server):
 
 
 def _upstream(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UsageError(f"--upstream {url!r} is not an http(s) URL; pass e.g. http://127.0.0.1:8080/codeinsight/api")
-    return url.rstrip("/")
+    return validate_base_url(url, "--upstream")
 
 
 def _check_options(args: argparse.Namespace, formats: list[str]) -> None:
@@ -156,7 +167,7 @@ def _check_options(args: argparse.Namespace, formats: list[str]) -> None:
         raise UsageError(f"--port {args.port} is out of range; use 0..65535 (0 picks a free port)")
     if args.max_body_bytes < 1:
         raise UsageError(f"--max-body-bytes {args.max_body_bytes}: give a positive number of bytes")
-    if args.timeout <= 0:
+    if not 0 < args.timeout < float("inf"):
         raise UsageError(f"--timeout {args.timeout}: give a positive number of seconds")
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:

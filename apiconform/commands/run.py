@@ -7,12 +7,22 @@ import os
 import sys
 from pathlib import Path
 
-from apiconform.errors import EXIT_NONCONFORMANT, EXIT_OK, UsageError
+from apiconform.errors import EXIT_NONCONFORMANT, EXIT_OK, TargetUnreachableError, UsageError
 from apiconform.mocks.faults import validate_names
 from apiconform.runner.core import RunOptions, run
 from apiconform.runner.profiles import get_profile
-from apiconform.runner.waivers import load_waivers
+from apiconform.runner.results import RunResult
+from apiconform.runner.scenarios.base import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    NO_ANSWER_TITLES,
+    set_max_response_bytes,
+    size_text,
+)
+from apiconform.runner.target import load_credentials, shown_url, validate_base_url
+from apiconform.runner.waivers import Waiver, load_waivers
 from apiconform.surfaces import resolve_surfaces
+
+TRANSPORT_CHECKS = ("not_a_server_error", "response_time")  # where a request without a complete answer is reported
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -31,6 +41,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--allow-writes", action="store_true", help="allow writes against a non-loopback target")
     parser.add_argument("--rate-limit", type=float, metavar="R", help="requests per second (default 10 remote)")
     parser.add_argument("--timeout", type=float, default=10.0, help="seconds per request (default 10)")
+    parser.add_argument(
+        "--max-response-bytes",
+        type=int,
+        default=DEFAULT_MAX_RESPONSE_BYTES,
+        metavar="N",
+        help="read at most N bytes of an answer's (decoded) body; a larger answer fails "
+        f"(default {size_text(DEFAULT_MAX_RESPONSE_BYTES)})",
+    )
     parser.add_argument("--waivers", type=Path, metavar="FILE", help="YAML file of accepted deviations")
     parser.add_argument("--report-dir", type=Path, default=Path("reports"))
     parser.add_argument("--record", type=Path, metavar="FILE", help="save every exchange for `apiconform replay`")
@@ -62,12 +80,20 @@ def run_command(args: argparse.Namespace) -> int:
         raise UsageError("--mock-fault only applies to the embedded mocks; drop --base-url or the fault")
     for surface in surfaces:
         validate_names(tuple(args.mock_fault), surface.name)
+    if args.base_url:  # checked now, so a typo costs no mock start, no report directory, no wait
+        validate_base_url(args.base_url)
+        load_credentials(args.credentials, surfaces[0])
     if args.workers < 0:
         raise UsageError(f"--workers {args.workers}: give at least 1 (or 0 for automatic)")
     workers = args.workers or (os.cpu_count() or 1 if len(surfaces) > 1 else 1)
-    if args.timeout <= 0:
+    if not args.timeout > 0 or args.timeout == float("inf"):
         raise UsageError(f"--timeout {args.timeout}: give a positive number of seconds")
+    if args.max_response_bytes < 1:
+        raise UsageError(f"--max-response-bytes {args.max_response_bytes}: give a positive number of bytes")
+    set_max_response_bytes(args.max_response_bytes)
     rate = args.rate_limit
+    if rate is not None and not 0 < rate < float("inf"):
+        raise UsageError(f"--rate-limit {rate:g}: give a positive number of requests per second")
     if rate is None and args.base_url and not _loopback(args.base_url):
         rate = 10.0  # be a polite client of a vendor's production server unless told otherwise
     options = RunOptions(
@@ -81,16 +107,59 @@ def run_command(args: argparse.Namespace) -> int:
         allow_writes=args.allow_writes,
         rate_limit=rate,
         timeout=args.timeout,
-        waivers=tuple(load_waivers(args.waivers)) if args.waivers else (),
+        waivers=_waivers(args.waivers) if args.waivers else (),
         mock_faults=tuple(args.mock_fault),
         record=args.record,
+        max_response_bytes=args.max_response_bytes,
     )
+    if args.record is not None:
+        _record_probe(args.record)
     write_reports_probe(args.report_dir, formats, FORMATS)
     progress = (lambda line: print(f"apiconform: {line}", file=sys.stderr)) if sys.stderr.isatty() else (lambda _: None)
     result = run(options, progress)
     paths = write_reports(result, args.report_dir, formats)
     print_summary(result, paths)
+    unusable = _never_answered(result) if args.base_url else None
+    if unusable is not None:
+        raise TargetUnreachableError(
+            f"no request to {shown_url(args.base_url)} got a complete answer ({unusable}); "
+            f"check --base-url and the server (details in {args.report_dir})"
+        )
     return EXIT_OK if result.conformant else EXIT_NONCONFORMANT
+
+
+def _never_answered(result: RunResult) -> str | None:
+    """The first transport failure when the target answered the reachability probe but not one test request
+    (every one reset, broke off or timed out): the target is unusable, not non-conformant."""
+    if result.interrupted or any(op.statuses for op in result.operations()):
+        return None
+    lost = [f for f in result.failures if f.check in TRANSPORT_CHECKS and f.title in NO_ANSWER_TITLES]
+    return lost[0].message.splitlines()[0][:200] if lost else None
+
+
+def _waivers(path: Path) -> tuple[Waiver, ...]:
+    try:
+        return tuple(load_waivers(path))
+    except ValueError as exc:  # a YAML date that is no date (2030-13-45), bytes that are not UTF-8
+        raise UsageError(
+            f"waiver file {path} does not load ({str(exc).splitlines()[0][:160]}); "
+            "write it as UTF-8 YAML with expires: YYYY-MM-DD"
+        ) from None
+
+
+def _record_probe(path: Path) -> None:
+    """Fail before the run, not after it, when the recording could not be written."""
+    probe = path.with_name(path.name + ".apiconform-write-test")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        probe.write_text("ok", encoding="utf-8")
+        probe.unlink()
+    except OSError as exc:
+        raise UsageError(
+            f"cannot write the recording to {path}: {exc.strerror}; pass a writable --record path"
+        ) from None
+    if path.is_dir():
+        raise UsageError(f"cannot write the recording to {path}: it is a directory; pass a file path to --record")
 
 
 def write_reports_probe(report_dir: Path, formats: list[str], known: tuple[str, ...]) -> None:

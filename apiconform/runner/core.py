@@ -26,7 +26,7 @@ from apiconform.runner.property import PropertySettings, run_property
 from apiconform.runner.recording import Recording
 from apiconform.runner.results import Failure, OperationResult, RunResult, SurfaceResult
 from apiconform.runner.scenarios import auth, examples, methods
-from apiconform.runner.scenarios.base import ScenarioContext, Verdict
+from apiconform.runner.scenarios.base import DEFAULT_MAX_RESPONSE_BYTES, ScenarioContext, Verdict
 from apiconform.runner.target import Target, load_credentials, probe, start_embedded, validate_base_url
 from apiconform.runner.waivers import Waiver, apply_waivers
 from apiconform.spec import load_document
@@ -50,6 +50,7 @@ class RunOptions:
     waivers: tuple[Waiver, ...] = ()
     mock_faults: tuple[str, ...] = ()  # embedded mocks only: run against a deliberately broken mock
     record: Path | None = None  # save every exchange for `apiconform replay`
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES  # bigger answers (decoded) are cut off and fail
 
 
 def run(options: RunOptions, progress: Progress = lambda _: None) -> RunResult:
@@ -128,7 +129,7 @@ def _run_surface(
 ) -> SurfaceResult:
     target = _target(surface, options)
     try:
-        probe(target, options.timeout)
+        probe(target, options.timeout, options.max_response_bytes)
         return _test_surface(surface, target, options, result, progress, recording)
     finally:
         target.stop()
@@ -188,6 +189,7 @@ def _test_surface(
             allow_writes=allow_writes,
             record=record,
             auth_headers=target.headers,
+            max_response_bytes=options.max_response_bytes,
         )
         ctx.discovery = vendor.discover(ctx)
         redactor.add(*(str(v) for k, v in ctx.discovery.items() if "token" in k.lower() or "key" in k.lower()))
@@ -218,6 +220,7 @@ def _test_surface(
             timeout=options.timeout,
             rate_limit=None if options.rate_limit is None else f"{options.rate_limit:g}/s",
             rpc=any("x-rpc-value" in op.raw for op in exploded.operations),
+            max_response_bytes=options.max_response_bytes,
         )
         on_exchange = None if recording is None else _st_recorder(recording, surface.name, target.base_url, redactor)
         prop = run_property(prepared.document, settings, redactor, label_of, observer, on_exchange)

@@ -20,6 +20,7 @@ from typing import Any
 
 import requests
 import schemathesis
+import urllib3
 from schemathesis.config._phases import ExtraDataSourcesConfig
 from schemathesis.engine import events, from_schema
 
@@ -31,9 +32,11 @@ from apiconform.runner.results import Exchange, Failure
 from apiconform.runner.scenarios.base import (
     curl_command,
     default_max_response_bytes,
+    excerpt,
     too_large,
     too_slow,
     transport_reason,
+    transport_title,
 )
 
 BODY_EXCERPT = 2000
@@ -96,6 +99,10 @@ def run_property(
         max_redirects=0,  # a redirect is the answer under test; following a redirect loop would only burn time
     )
     schema.config.seed = settings.seed
+    # Whole values in failure messages: schemathesis would shorten a long string to its first characters and
+    # "...", which no exact-value redaction recognises (it leaked most of a Mend productToken). The runner
+    # redacts first and then cuts messages to BODY_EXCERPT itself.
+    schema.config.output.truncation.update(enabled=False)
     schema.config.generation.update(max_examples=settings.profile.max_examples, deterministic=True)
     schema.config.phases.update(phases=list(settings.profile.phases))
     # No reuse of ids captured from responses: schemathesis would feed a listed product token into
@@ -212,19 +219,27 @@ class _BoundedBody:
     def stream(self, amt: int = 2**16, decode_content: bool | None = None) -> Iterator[bytes]:
         received = 0
         deadline = time.monotonic() + self._bounds.seconds
-        for chunk in self._raw.stream(amt, decode_content=decode_content):
-            received += len(chunk)
-            if received > self._bounds.max_bytes:
-                self._raw.close()  # the rest is never read: drop the connection rather than drain it
-                raise AnswerTooLarge(
-                    too_large(self._bounds.max_bytes), request=self._response.request, response=self._response
-                )
-            if time.monotonic() > deadline:
-                self._raw.close()
-                raise AnswerTooSlow(
-                    too_slow(self._bounds.seconds), request=self._response.request, response=self._response
-                )
-            yield chunk
+        request, response = self._response.request, self._response
+        try:
+            for chunk in self._raw.stream(amt, decode_content=decode_content):
+                received += len(chunk)
+                if received > self._bounds.max_bytes:
+                    self._raw.close()  # the rest is never read: drop the connection rather than drain it
+                    raise AnswerTooLarge(too_large(self._bounds.max_bytes), request=request, response=response)
+                if time.monotonic() > deadline:
+                    self._raw.close()
+                    raise AnswerTooSlow(too_slow(self._bounds.seconds), request=request, response=response)
+                yield chunk
+        # What `requests` would raise, plus the request it was for (it leaves that out), so the failure gets an
+        # exchange and a reproduction; a read timeout mid-body is a timeout, not a connection failure.
+        except urllib3.exceptions.ReadTimeoutError as exc:
+            raise requests.exceptions.ReadTimeout(exc, request=request, response=response) from exc
+        except urllib3.exceptions.DecodeError as exc:
+            raise requests.exceptions.ContentDecodingError(exc, request=request, response=response) from exc
+        except urllib3.exceptions.SSLError as exc:
+            raise requests.exceptions.SSLError(exc, request=request, response=response) from exc
+        except urllib3.exceptions.ProtocolError as exc:
+            raise requests.exceptions.ChunkedEncodingError(exc, request=request, response=response) from exc
         # The answer arrived when its last byte did: a body that trickles in counts against response_time.
         self._response.elapsed = dt.timedelta(seconds=time.monotonic() - self._sent)
 
@@ -246,7 +261,8 @@ def _transport_failure(
     label = label_of(event.label)
     timed_out = isinstance(error, (requests.exceptions.Timeout, AnswerTooSlow))
     check_id = "response_time" if timed_out else "not_a_server_error"
-    title = "no complete answer in time" if timed_out else "no complete answer (transport error)"
+    title = transport_title(timed_out=timed_out, too_large=isinstance(error, AnswerTooLarge))
+    expected = "a complete answer within --timeout" if timed_out else "a complete HTTP answer within the bounds"
     if isinstance(error, requests.exceptions.Timeout):
         reason = f"{type(error).__name__}: no answer within --timeout {settings.timeout:g} s"
     else:
@@ -265,7 +281,7 @@ def _transport_failure(
             method=str(request.method),
             url=redactor.text(str(request.url)),
             request_headers=redactor.headers(headers),
-            request_body=redactor.text(body[:BODY_EXCERPT]) if body else None,
+            request_body=excerpt(redactor, body, BODY_EXCERPT) if body else None,
             response_body=redactor.text(f"transport error: {reason}"),
         )
         curl = curl or curl_command(str(request.method), str(request.url), headers, body, redactor)
@@ -280,7 +296,7 @@ def _transport_failure(
                 check=check_id,
                 title=title,
                 message=redactor.text(reason)[:BODY_EXCERPT],
-                expected="a complete answer within --timeout" if timed_out else "a complete HTTP answer",
+                expected=expected,
                 curl=curl,
                 exchange=exchange,
             )
@@ -365,12 +381,12 @@ def _exchange(interaction: Any, redactor: Redactor) -> Exchange | None:
         method=request.method,
         url=redactor.text(request.uri),
         request_headers=redactor.headers({k: ", ".join(v) for k, v in request.headers.items()}),
-        request_body=redactor.text(body[:BODY_EXCERPT]) if body else None,
+        request_body=excerpt(redactor, body, BODY_EXCERPT) if body else None,
     )
     if response is not None:
         exchange.status = response.status_code
         exchange.response_headers = redactor.headers({k: ", ".join(v) for k, v in response.headers.items()})
         exchange.elapsed_ms = round(response.elapsed * 1000, 1)
         content = response.content or b""
-        exchange.response_body = redactor.text(content[:BODY_EXCERPT].decode("utf-8", "replace"))
+        exchange.response_body = excerpt(redactor, content, BODY_EXCERPT)
     return exchange

@@ -1,10 +1,18 @@
-"""The context every scenario runs in: an HTTP client on the target, recording verdicts with reproductions."""
+"""The context every scenario runs in: an HTTP client on the target, recording verdicts with reproductions.
+
+Every answer is read under two bounds, so a hostile server can neither exhaust memory nor hold a scenario
+forever: at most `max_response_bytes` of (decoded) body, and the whole body within `timeout` seconds of its
+headers. A transport failure (reset, timeout, an answer over a bound) is the operation's `not_a_server_error`
+(`response_time` for a timeout), recorded once per operation and reason, never an exception.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 import shlex
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +25,87 @@ from apiconform.runner.results import Exchange
 from apiconform.validation import SchemaValidator
 
 EXCERPT = 2000
+DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024
+_max_response_bytes = [DEFAULT_MAX_RESPONSE_BYTES]
+
+
+def set_max_response_bytes(limit: int) -> None:
+    """The process-wide default answer-size bound (`run --max-response-bytes`), for contexts and property
+    settings built without an explicit one."""
+    if limit < 1:
+        raise ValueError(f"max_response_bytes must be positive, not {limit}")
+    _max_response_bytes[0] = limit
+
+
+def default_max_response_bytes() -> int:
+    return _max_response_bytes[0]
+
+
+def size_text(count: int) -> str:
+    """1048576 -> '1 MiB', 1500 -> '1500 bytes'."""
+    for unit, size in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if count >= size and count % size == 0:
+            return f"{count // size} {unit}"
+    return f"{count} bytes"
+
+
+# Failure titles of requests that got no complete answer: the run reports them per operation, and `apiconform run`
+# calls a target that never gave one complete answer unreachable (exit 3) rather than non-conformant.
+NO_ANSWER_BROKEN = "no complete answer (transport error)"
+NO_ANSWER_IN_TIME = "no complete answer in time"
+ANSWER_TOO_LARGE = "answer larger than --max-response-bytes"
+NO_ANSWER_TITLES = frozenset({NO_ANSWER_BROKEN, NO_ANSWER_IN_TIME})
+
+
+def transport_title(*, timed_out: bool, too_large: bool) -> str:
+    if too_large:
+        return ANSWER_TOO_LARGE
+    return NO_ANSWER_IN_TIME if timed_out else NO_ANSWER_BROKEN
+
+
+class AnswerRefused(Exception):
+    """An answer apiconform stopped reading: over the size bound or too slow to arrive."""
+
+    def __init__(self, message: str, *, timed_out: bool) -> None:
+        super().__init__(message)
+        self.timed_out = timed_out
+        self.too_large = not timed_out
+
+
+def too_large(limit: int) -> str:
+    return f"answer body over {size_text(limit)} (--max-response-bytes); reading stopped there"
+
+
+def too_slow(seconds: float) -> str:
+    return f"answer body still arriving {seconds:g} s after its headers (--timeout); reading stopped there"
+
+
+def excerpt(redactor: Redactor, text: str | bytes, limit: int = EXCERPT) -> str:
+    """The first `limit` characters of `text`, redacted *before* the cut: cutting first would leave the head of
+    a secret that straddles the cut unrecognisable (and readable)."""
+    window = limit + 4096  # longer than any secret, so one cut through the window is past `limit` after masking
+    head = text[:window]
+    redacted = redactor.text(head.decode("utf-8", "replace") if isinstance(head, bytes) else head)
+    if len(text) > window and len(redacted) < limit + 1024:  # masking shrank the window a lot: be exact
+        whole = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
+        redacted = redactor.text(whole)
+    return redacted[:limit]
+
+
+def curl_command(
+    method: str, url: str, headers: Mapping[str, str], body: str | None, redactor: Redactor | None = None
+) -> str:
+    """A curl reproduction of one request (redacted when a redactor is given)."""
+    parts = ["curl", "-X", method]
+    for key, value in headers.items():
+        if key.lower() in ("user-agent", "accept-encoding", "connection", "content-length"):
+            continue
+        parts += ["-H", f"{key}: {value}"]
+    if body:
+        parts += ["-d", body]
+    parts.append(url)
+    command = shlex.join(parts)
+    return redactor.text(command) if redactor is not None else command
 
 
 @dataclass
@@ -43,10 +132,12 @@ class ScenarioContext:
     allow_writes: bool
     record: Callable[[Verdict], None]
     auth_headers: dict[str, str] = field(default_factory=dict)
+    max_response_bytes: int = field(default_factory=default_max_response_bytes)
     validator: SchemaValidator = field(init=False)
     discovery: dict[str, Any] = field(default_factory=dict)
     last_exchange: Exchange | None = None
     last_curl: str = ""
+    _transport_failures: set[tuple[str, str, str]] = field(default_factory=set, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.validator = SchemaValidator(self.spec.document)
@@ -66,7 +157,8 @@ class ScenarioContext:
         content: bytes | None = None,
         auth: bool = True,
     ) -> httpx.Response | None:
-        """Send one request; None when the transport failed (recorded as the last exchange)."""
+        """Send one request; None when the transport failed (recorded as the last exchange, and as a failure of
+        the operation the request aimed at, once per operation and reason)."""
         send_headers = dict(self.auth_headers) if auth else {}
         send_headers.update(headers or {})
         url = self.base_url + path
@@ -76,34 +168,93 @@ class ScenarioContext:
             method=method,
             url=self.redactor.text(str(httpx.URL(url, params=params or {}))),
             request_headers=self.redactor.headers(send_headers),
-            request_body=self.redactor.text(body_text[:EXCERPT]) if body_text else None,
+            request_body=excerpt(self.redactor, body_text) if body_text else None,
         )
         try:
-            response = self.client.request(
+            request = self.client.build_request(
                 method, url, params=params, json=json_body, content=content, headers=send_headers
             )
+            response = self.client.send(request, stream=True)
         except httpx.HTTPError as exc:
-            self.last_exchange.response_body = self.redactor.text(f"transport error: {exc}")
+            self._transport_failed(method, path, json_body, exc)
             return None
-        self.last_exchange.status = response.status_code
+        try:
+            body = self._read(response)
+        except (httpx.HTTPError, AnswerRefused) as exc:
+            self._transport_failed(method, path, json_body, exc, status=response.status_code)
+            return None
+        finally:
+            response.close()
+        # A fully read response, as `client.request` would have returned it (its body bounded).
+        answer = httpx.Response(
+            response.status_code,
+            headers=[(k, v) for k, v in response.headers.multi_items() if k.lower() != "content-encoding"],
+            content=body,
+            request=response.request,
+            extensions=response.extensions,
+        )
+        answer.elapsed = response.elapsed
+        self.last_exchange.status = answer.status_code
         self.last_exchange.response_headers = self.redactor.headers(dict(response.headers))
-        self.last_exchange.response_body = self.redactor.text(response.content[:EXCERPT].decode("utf-8", "replace"))
-        self.last_exchange.elapsed_ms = round(response.elapsed.total_seconds() * 1000, 1)
-        return response
+        self.last_exchange.response_body = excerpt(self.redactor, body)
+        self.last_exchange.elapsed_ms = round(answer.elapsed.total_seconds() * 1000, 1)
+        return answer
+
+    def _read(self, response: httpx.Response) -> bytes:
+        """The decoded body, at most `max_response_bytes` of it, all of it within `timeout` of the headers."""
+        limit = self.max_response_bytes
+        seconds = _read_timeout(self.client)
+        deadline = time.monotonic() + seconds
+        chunks: list[bytes] = []
+        received = 0
+        for chunk in response.iter_bytes():
+            received += len(chunk)
+            if received > limit:
+                raise AnswerRefused(too_large(limit), timed_out=False)
+            if time.monotonic() > deadline:
+                raise AnswerRefused(too_slow(seconds), timed_out=True)
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def _transport_failed(
+        self, method: str, path: str, json_body: Any, exc: Exception, *, status: int | None = None
+    ) -> None:
+        timed_out = isinstance(exc, httpx.TimeoutException) or (isinstance(exc, AnswerRefused) and exc.timed_out)
+        reason = transport_reason(exc)
+        assert self.last_exchange is not None
+        self.last_exchange.status = status
+        self.last_exchange.response_body = self.redactor.text(f"transport error: {reason}")
+        operation = self._operation_of(method, path, json_body)
+        check = "response_time" if timed_out else "not_a_server_error"
+        title = transport_title(timed_out=timed_out, too_large=isinstance(exc, AnswerRefused) and exc.too_large)
+        if operation is None or (operation, check, title) in self._transport_failures:
+            return
+        self._transport_failures.add((operation, check, title))
+        expected = "a complete answer within --timeout" if timed_out else "a complete HTTP answer within the bounds"
+        self.failed(operation, check, title, f"{method} {path}: {reason}", expected)
+
+    def _operation_of(self, method: str, path: str, json_body: Any) -> str | None:
+        """The label of the documented operation a concrete request aims at (Mend: its requestType)."""
+        bare = path.split("?", 1)[0]
+        for op in self.spec.operations:
+            if op.method != method.upper():
+                continue
+            rpc_path = op.raw.get("x-rpc-path")
+            if rpc_path is None:
+                if re.fullmatch(_path_pattern(op.path), bare):
+                    return op.label
+                continue
+            value = op.raw.get("x-rpc-value")
+            if bare == rpc_path and isinstance(json_body, dict) and value and json_body.get("requestType") == value:
+                verb, _, virtual = op.label.partition(" ")
+                base = (self.spec.base_paths() or [""])[0]
+                return f"{verb} {base}{virtual[1:]}" if virtual.startswith("/#") else op.label
+        return None
 
     def _curl(
         self, method: str, url: str, params: dict[str, Any] | None, headers: dict[str, str], body: str | None
     ) -> str:
-        full = str(httpx.URL(url, params=params or {}))
-        parts = ["curl", "-X", method]
-        for key, value in headers.items():
-            if key.lower() in ("user-agent", "accept-encoding", "connection", "content-length"):
-                continue
-            parts += ["-H", f"{key}: {value}"]
-        if body:
-            parts += ["-d", body]
-        parts.append(full)
-        return self.redactor.text(shlex.join(parts))
+        return curl_command(method, str(httpx.URL(url, params=params or {})), headers, body, self.redactor)
 
     # -- verdicts -----------------------------------------------------------------------------------------
     def passed(self, operation: str, check: str) -> None:
@@ -129,6 +280,27 @@ class ScenarioContext:
         else:
             self.failed(operation, check, title, message, expected)
         return ok
+
+
+def transport_reason(exc: BaseException) -> str:
+    """One line saying what went wrong on the wire."""
+    text = str(exc).strip() or type(exc).__name__
+    if isinstance(exc, httpx.TimeoutException):
+        text = f"{type(exc).__name__}: no answer within --timeout ({text})"
+    elif not isinstance(exc, AnswerRefused):
+        text = f"{type(exc).__name__}: {text}"
+    return text.splitlines()[0][:300]
+
+
+def _path_pattern(template: str) -> str:
+    """/jobs/{jobId} -> a regex matching /jobs/123 (one path segment per parameter)."""
+    parts = re.split(r"(\{[^/}]+\})", template)
+    return "".join("[^/]+" if part.startswith("{") else re.escape(part) for part in parts)
+
+
+def _read_timeout(client: httpx.Client) -> float:
+    read = client.timeout.read
+    return read if read is not None else 60.0
 
 
 def json_of(response: httpx.Response | None) -> Any:
