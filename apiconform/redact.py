@@ -29,6 +29,7 @@ _JSON_PAIR = re.compile(rf"""(["'](?:{_KEY_ALTERNATION})["']\s*:\s*)(["'])(?:\\.
 _HEADER = re.compile(rf"""(?im)((?:^|[\s'"])(?:{_KEY_ALTERNATION})\s*:\s*)([^'"\r\n]+)""")
 _SCHEME = re.compile(r"\b(Bearer|Token|Basic)\s+[A-Za-z0-9._~+/=\-\"]{8,}", re.IGNORECASE)
 _QUERY = re.compile(rf"""([?&](?:{_KEY_ALTERNATION})=)[^&#\s'"]+""", re.IGNORECASE)
+_URL_PASSWORD = re.compile(r"(\b[a-z][a-z0-9+.-]*://[^/\s:@'\"]*:)[^/\s@'\"]+@", re.IGNORECASE)
 _JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b")
 
 
@@ -49,6 +50,7 @@ class Redactor:
         value = _HEADER.sub(lambda m: f"{m.group(1)}{MASK}", value)
         value = _SCHEME.sub(lambda m: f"{m.group(1)} {MASK}", value)
         value = _QUERY.sub(lambda m: f"{m.group(1)}{MASK}", value)
+        value = _URL_PASSWORD.sub(lambda m: f"{m.group(1)}{MASK}@", value)
         return _JWT.sub(MASK, value)
 
     def data(self, value: Any) -> Any:

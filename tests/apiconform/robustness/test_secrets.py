@@ -277,20 +277,17 @@ def test_diff_output_leaks_no_credentials_from_the_environment(tmp_path: Path, w
     assert_no_leak(CANARIES.values(), [], results)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="apiconform diff prints server URLs verbatim: a user:password@ part leaks into the diff report "
-    "(server-url-changed); the diff renderer should mask URL passwords as the run does (target.shown_url)",
-)
 def test_diff_masks_a_password_in_a_server_url(tmp_path: Path, work: Path) -> None:
     old = REPO / "specs" / "code-insight.yaml"
     document = yaml.safe_load(old.read_text(encoding="utf-8"))
     document["servers"][0]["url"] = document["servers"][0]["url"].replace("https://", f"https://ci:{URL_PASSWORD}@")
     new = tmp_path / "new.yaml"
     new.write_text(yaml.safe_dump(document), encoding="utf-8")
-    result = run_cli(["diff", str(old), str(new)], bound=BOUND_S, cwd=work)
+    out = tmp_path / "diff.md"
+    result = run_cli(["diff", str(old), str(new), "--format", "md", "--output", str(out)], bound=BOUND_S, cwd=work)
     assert_clean_exit(result)
-    assert_no_leak([URL_PASSWORD], [], [result])
+    assert "server-url-changed" in out.read_text(encoding="utf-8")
+    assert_no_leak([URL_PASSWORD], [out], [result])
 
 
 def test_fragments_cover_forged_and_cut_tokens() -> None:
