@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from apiconform.openapi import ApiSpec
+from apiconform.validation import enum_sites as _enum_sites
 
 JSON = "application/json"
 
@@ -79,22 +80,5 @@ def is_error_answer(body: Any) -> bool:
 
 
 def enum_sites(spec: ApiSpec, schema: Any, body: Any, where: str, depth: int) -> Iterator[tuple[str, str, list[Any]]]:
-    """(location, value, allowed values) for every string in `body` that sits where `schema` has an enum.
-
-    Same walk as the run's enum_documented check, so enum values line up between proxy and run reports.
-    """
-    schema = spec.resolve(schema)
-    if not isinstance(schema, dict) or depth > 40:
-        return
-    if isinstance(schema.get("enum"), list) and isinstance(body, str):
-        yield where, body, schema["enum"]
-        return
-    for sub in schema.get("allOf", []):
-        yield from enum_sites(spec, sub, body, where, depth + 1)
-    if isinstance(body, dict):
-        for name, sub in (schema.get("properties") or {}).items():
-            if name in body:
-                yield from enum_sites(spec, sub, body[name], f"{where}.{name}".lstrip("."), depth + 1)
-    elif isinstance(body, list) and isinstance(schema.get("items"), dict):
-        for item in body[:50]:
-            yield from enum_sites(spec, schema["items"], item, f"{where}[]", depth + 1)
+    """The run's enum walk (apiconform.validation.enum_sites), so enum values line up between proxy and run."""
+    return _enum_sites(spec.resolve, schema, body, where, depth)

@@ -15,7 +15,7 @@ from typing import Any
 import schemathesis
 
 from apiconform.spec import resolve_pointer
-from apiconform.validation import SchemaValidator
+from apiconform.validation import SchemaValidator, enum_sites
 
 JSON = "application/json"
 # Schemathesis' check protocol: a check that returns True did not apply (skipped); None means it passed.
@@ -47,6 +47,14 @@ _active: Observer | None = None
 def install(observer: Observer | None) -> None:
     global _active  # noqa: PLW0603 - schemathesis checks are module-level functions; the run sets their sink
     _active = observer
+
+
+def _resolve(document: dict[str, Any], node: Any) -> Any:
+    depth = 0
+    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and depth < 32:
+        node = resolve_pointer(document, node["$ref"])
+        depth += 1
+    return node
 
 
 def _header(response: Any, name: str) -> str:
@@ -142,7 +150,7 @@ def enum_documented(ctx: Any, response: Any, case: Any) -> bool | None:
     document = case.operation.schema.raw_schema
     label = case.operation.label
     undocumented: list[str] = []
-    for where, value, allowed in _enum_sites(document, schema, body, "", 0):
+    for where, value, allowed in enum_sites(lambda node: _resolve(document, node), schema, body):
         if _active is not None:
             _active.saw_enum(label, where, value)
         if value not in allowed:
@@ -152,30 +160,6 @@ def enum_documented(ctx: Any, response: Any, case: Any) -> bool | None:
     if undocumented:
         raise AssertionError(f"undocumented enum value(s): {', '.join(undocumented[:5])}")
     return PASS
-
-
-def _enum_sites(
-    document: dict[str, Any], schema: Any, body: Any, where: str, depth: int
-) -> Iterator[tuple[str, str, list[Any]]]:
-    """(location, value, allowed values) for every string in `body` that sits where `schema` has an enum."""
-    while isinstance(schema, dict) and "$ref" in schema and depth < 40:
-        schema = resolve_pointer(document, schema["$ref"])
-        depth += 1
-    if not isinstance(schema, dict) or depth > 40:
-        return
-    if isinstance(schema.get("enum"), list) and isinstance(body, str):
-        # Only enums of one string schema; unions of enums (anyOf) are judged by schema conformance.
-        yield where, body, schema["enum"]
-        return
-    for sub in schema.get("allOf", []):
-        yield from _enum_sites(document, sub, body, where, depth + 1)
-    if isinstance(body, dict):
-        for name, sub in (schema.get("properties") or {}).items():
-            if name in body:
-                yield from _enum_sites(document, sub, body[name], f"{where}.{name}".lstrip("."), depth + 1)
-    elif isinstance(body, list) and isinstance(schema.get("items"), dict):
-        for item in body[:50]:
-            yield from _enum_sites(document, schema["items"], item, f"{where}[]", depth + 1)
 
 
 @schemathesis.check
