@@ -2,7 +2,7 @@
 
 The thorough profile over every surface and several seeds takes minutes per seed on two cores
 (`scripts/false_alarm_budget.py` runs it); the suite runs thorough on the two small surfaces and the default
-profile on the two large ones, each with several seeds.
+profile on the two large ones, with seeds other than the one the rest of the suite uses.
 """
 
 from __future__ import annotations
@@ -13,11 +13,12 @@ from apiconform.runner.core import RunOptions, run
 from apiconform.runner.profiles import get_profile
 from apiconform.surfaces import SURFACES
 
+# Seeds other than 0, the seed every other test uses; CI time is the budget (the suite stays under 15 minutes).
 CASES = [
-    *[("code-insight", "thorough", seed) for seed in (1, 2, 3)],
-    *[("sd-elements", "thorough", seed) for seed in (1, 2, 3)],
-    *[("metadefender-sscp", "default", seed) for seed in (1, 2)],
-    *[("mend", "default", seed) for seed in (1, 2)],
+    *[("code-insight", "thorough", seed) for seed in (1, 2)],
+    *[("sd-elements", "thorough", seed) for seed in (1, 2)],
+    ("metadefender-sscp", "default", 1),
+    ("mend", "default", 2),
 ]
 
 
