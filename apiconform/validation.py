@@ -58,19 +58,40 @@ def _is_integer(schema: dict[str, Any]) -> bool:
     return kind == "integer" or (isinstance(kind, list) and "integer" in kind)
 
 
+_DOCUMENT_URI = "urn:apiconform:document"
+
+
+def _absolute_refs(node: Any) -> Any:
+    """Points a schema's local `$ref`s (`#/components/...`) at the registered document, in place."""
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/"):
+            node["$ref"] = _DOCUMENT_URI + ref
+        for value in node.values():
+            _absolute_refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            _absolute_refs(value)
+    return node
+
+
 class SchemaValidator:
     """Validates instances against schemas of one document (local `$ref`s resolve against it)."""
 
     def __init__(self, document: dict[str, Any]) -> None:
-        self._components = with_integer_bounds(document.get("components", {}))
+        # The components live in a registry compiled once; each schema only references them. Embedding them in
+        # every root made each new schema recompile them all (6 ms apiece for Mend, 20x the registry's cost).
+        self._registry = jsonschema_rs.Registry(
+            [(_DOCUMENT_URI, {"components": with_integer_bounds(document.get("components", {}))})]
+        )
         self._cache: dict[str, Any] = {}
 
     def errors(self, instance: Any, schema: dict[str, Any], where: str = "") -> list[Violation]:
         key = json.dumps(schema, sort_keys=True, default=str)
         validator = self._cache.get(key)
         if validator is None:
-            root = {"allOf": [with_integer_bounds(schema)], "components": self._components}
-            validator = jsonschema_rs.validator_for(root, validate_formats=True)
+            root = {"allOf": [_absolute_refs(with_integer_bounds(schema))]}
+            validator = jsonschema_rs.validator_for(root, registry=self._registry, validate_formats=True)
             self._cache[key] = validator
         violations = []
         for err in validator.iter_errors(instance):

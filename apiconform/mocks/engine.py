@@ -61,7 +61,10 @@ class MockEngine:
         async def endpoint(request: Request) -> Response:
             op = by_method.get(request.method) or by_method.get("GET")
             assert op is not None  # Starlette answered 405 for every other method
-            raw = await request.body()
+            raw = await _bounded_body(request)
+            if raw is None:
+                too_big = MockResponse(413, {"error": f"request body over {MAX_BODY_BYTES} bytes"})
+                return self._to_starlette(too_big, head=request.method == "HEAD")
             response = await self.faults.around(op, lambda: self._handle(op, request, raw))
             return self._to_starlette(response, head=request.method == "HEAD")
 
@@ -70,8 +73,6 @@ class MockEngine:
     def _handle(self, op: Operation, request: Request, raw: bytes) -> MockResponse:
         behaviour = self.behaviour
         headers = {k.lower(): v for k, v in request.headers.items()}
-        if len(raw) > MAX_BODY_BYTES:
-            return MockResponse(413, {"error": f"request body over {MAX_BODY_BYTES} bytes"})
         principal: dict[str, Any] | None = None if "auth-not-enforced" not in self.faults.names else {}
         if principal is None:
             principal = behaviour.authenticate(op, headers, raw)
@@ -137,3 +138,19 @@ class MockEngine:
         if response.status in (204, 304):
             payload = b""
         return Response(payload, status_code=response.status, media_type=response.media_type, headers=response.headers)
+
+
+async def _bounded_body(request: Request) -> bytes | None:
+    """The request body, or None as soon as it is known to exceed MAX_BODY_BYTES: a declared Content-Length over
+    the limit is refused before reading anything, and a body without one is read only up to the limit."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        return None
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)

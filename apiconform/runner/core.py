@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 
+from apiconform import rpc
 from apiconform.openapi import ApiSpec, Operation
 from apiconform.redact import Redactor
 from apiconform.runner import st_checks
@@ -82,7 +83,9 @@ def _run_parallel(options: RunOptions, result: RunResult, recording: Recording |
     """One process per surface (schemathesis is CPU-bound in Python: threads would share one core)."""
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=min(options.workers, len(options.surfaces)), mp_context=context) as pool:
-        futures = {pool.submit(_surface_in_subprocess, s, options): s for s in options.surfaces}
+        # Biggest first: with fewer processes than surfaces, a big surface started last would run alone at the end.
+        by_cost = sorted(options.surfaces, key=_operation_count, reverse=True)
+        futures = {pool.submit(_surface_in_subprocess, s, options): s for s in by_cost}
         progress(f"testing {len(futures)} surfaces in {min(options.workers, len(futures))} processes")
         outcomes = {}
         try:
@@ -99,6 +102,11 @@ def _run_parallel(options: RunOptions, result: RunResult, recording: Recording |
         result.interrupted |= sub.interrupted
         if recording is not None and recorded is not None:
             recording.surfaces.update(recorded)
+
+
+def _operation_count(surface: Surface) -> int:
+    """Operations the run will test: an RPC union counts once per variant."""
+    return len(ApiSpec(rpc.explode(load_document(surface.spec_path))).operations)
 
 
 def _surface_in_subprocess(surface: Surface, options: RunOptions) -> tuple[RunResult, dict[str, Any] | None]:
