@@ -36,13 +36,14 @@ EXPECTED = {
     "async-job-stuck": {"async_job"},
 }
 # Each profile is proven on the cheapest surface it applies to; these pairs add the surfaces where the same
-# fault reaches different code (Mend's errorCode answers, MetaDefender's paging and CRUD, SD Elements' filters).
+# fault reaches different code (Mend's errorCode answers and single RPC URL, MetaDefender's paging and CRUD, SD Elements' filters).
 CHEAPEST_FIRST = ("code-insight", "sd-elements", "metadefender-sscp", "mend")
 EXTRA = {
     ("mend", "auth-not-enforced"),
     ("mend", "out-of-range-accepted"),
     ("mend", "undocumented-enum"),
     ("mend", "field-type-changed"),
+    ("mend", "unsupported-method-accepted"),  # RPC: the methods scenario alone probes the one URL
     ("metadefender-sscp", "page-larger-than-limit"),
     ("metadefender-sscp", "filter-ignored"),
     ("metadefender-sscp", "writes-lost"),
