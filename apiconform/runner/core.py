@@ -155,7 +155,8 @@ def _test_surface(
     document = load_document(surface.spec_path)
     redactor = Redactor(target.secrets())
     allow_writes = options.allow_writes or target.loopback
-    base_path = ApiSpec(document).base_paths()[0]
+    documented = ApiSpec(document)
+    base_path = documented.base_paths()[0]
     outcome = SurfaceResult(surface.name, redactor.text(target.base_url), target.embedded)
 
     def label_of(item: Operation | str) -> str:
@@ -188,7 +189,7 @@ def _test_surface(
     with httpx.Client(timeout=options.timeout, follow_redirects=False) as client:
         ctx = ScenarioContext(
             surface=surface.name,
-            spec=ApiSpec(document),
+            spec=documented,
             client=client,
             base_url=target.base_url,
             credentials=target.credentials,
@@ -246,7 +247,7 @@ def _test_surface(
             (f"{surface.name} semantics", lambda: vendor.run_scenarios(ctx)),
         ]
         for name, scenario in scenarios:
-            ctx.spec = ApiSpec(document) if name.endswith("semantics") else exploded
+            ctx.spec = documented if name.endswith("semantics") else exploded
             try:
                 scenario()
             except KeyboardInterrupt:

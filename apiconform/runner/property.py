@@ -310,9 +310,16 @@ def _transport_failure(
 
 
 def filter_path_parameters(context: Any, path_parameters: dict[str, Any] | None) -> bool:
-    """Drop "." and ".." as path segments: clients collapse them (RFC 3986 dot segments) before sending, so the
-    request reaches another route and any verdict on it would be a false alarm about the wrong operation."""
-    return not any(str(value) in (".", "..") for value in (path_parameters or {}).values())
+    """Generate no path parameter that would make the request address another resource."""
+    return _addresses_its_operation(path_parameters)
+
+
+def _addresses_its_operation(path_parameters: dict[str, Any] | None) -> bool:
+    """False when a path parameter is "", "." or "..": clients collapse dot segments (RFC 3986) and an empty one
+    turns `/labels/{key}` into `/labels/`, so the request reaches another route (or a redirect) and any verdict
+    on it would be a false alarm about the wrong operation. The stateful phase can still send such a request
+    when a link carries an empty id from a response; `_record` then leaves it unjudged."""
+    return not any(str(value) in ("", ".", "..") for value in (path_parameters or {}).values())
 
 
 def _record(
@@ -330,7 +337,7 @@ def _record(
         checks = recorder.checks.get(case_id, [])
         interaction = recorder.interactions.get(case_id)
         response = interaction.response if interaction else None
-        if response is None and not checks:
+        if (response is None and not checks) or not _addresses_its_operation(node.value.path_parameters):
             continue
         outcome.cases[label] = outcome.cases.get(label, 0) + 1
         if on_exchange is not None and interaction is not None:
