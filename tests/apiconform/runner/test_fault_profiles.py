@@ -36,7 +36,8 @@ EXPECTED = {
     "async-job-stuck": {"async_job"},
 }
 # Each profile is proven on the cheapest surface it applies to; these pairs add the surfaces where the same
-# fault reaches different code (Mend's errorCode answers and single RPC URL, MetaDefender's paging and CRUD, SD Elements' filters).
+# fault reaches different code (Mend's errorCode answers and single RPC URL, MetaDefender's paging and CRUD,
+# SD Elements' filters).
 CHEAPEST_FIRST = ("code-insight", "sd-elements", "metadefender-sscp", "mend")
 EXTRA = {
     ("mend", "auth-not-enforced"),
