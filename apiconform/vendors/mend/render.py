@@ -67,9 +67,9 @@ def vulnerability(vuln: model.Vulnerability) -> JSON:
     }
 
 
-def library(lib: model.Library, *, comments: str | None = None) -> JSON:
-    """The library object of alerts: every field the alert responses require, with License objects."""
-    result: JSON = {
+def _identity(lib: model.Library) -> JSON:
+    """The identity fields every library object in Mend's answers carries (alerts, inventory, licenses, trees)."""
+    return {
         "keyUuid": lib.key_uuid,
         "keyId": lib.key_id,
         "filename": lib.filename,
@@ -78,6 +78,13 @@ def library(lib: model.Library, *, comments: str | None = None) -> JSON:
         "artifactId": lib.artifact_id,
         "version": lib.version,
         "sha1": lib.sha1,
+    }
+
+
+def library(lib: model.Library, *, comments: str | None = None) -> JSON:
+    """The library object of alerts: every field the alert responses require, with License objects."""
+    result: JSON = {
+        **_identity(lib),
         "type": lib.type,
         "description": lib.description,
         "references": references(lib),
@@ -110,14 +117,7 @@ def alert(state: MendState, item: model.Alert) -> JSON:
 def licensed_library(lib: model.Library) -> JSON:
     return {
         "licenses": list(lib.licenses),
-        "keyUuid": lib.key_uuid,
-        "keyId": lib.key_id,
-        "filename": lib.filename,
-        "name": lib.name,
-        "groupId": lib.group_id,
-        "artifactId": lib.artifact_id,
-        "version": lib.version,
-        "sha1": lib.sha1,
+        **_identity(lib),
         "languages": lib.language,
         "references": {"url": lib.homepage, "downloadLink": references(lib)["downloadLink"]},
     }
@@ -125,14 +125,7 @@ def licensed_library(lib: model.Library) -> JSON:
 
 def inventory_library(lib: model.Library, usage: model.Usage) -> JSON:
     return {
-        "keyUuid": lib.key_uuid,
-        "keyId": lib.key_id,
-        "filename": lib.filename,
-        "name": lib.name,
-        "groupId": lib.group_id,
-        "artifactId": lib.artifact_id,
-        "version": lib.version,
-        "sha1": lib.sha1,
+        **_identity(lib),
         "type": lib.type,
         "references": references(lib),
         "licenses": [license_object(name) for name in lib.licenses],
@@ -145,14 +138,7 @@ def inventory_library(lib: model.Library, usage: model.Usage) -> JSON:
 def node(lib: model.Library) -> JSON:
     """A dependency-tree node (getProjectHierarchy / getProjectLibraryDependencies), without children."""
     return {
-        "keyUuid": lib.key_uuid,
-        "keyId": lib.key_id,
-        "filename": lib.filename,
-        "name": lib.name,
-        "groupId": lib.group_id,
-        "artifactId": lib.artifact_id,
-        "version": lib.version,
-        "sha1": lib.sha1,
+        **_identity(lib),
         "type": lib.type,
         "coordinates": f"{lib.group_id}:{lib.artifact_id}:{lib.version}",
     }
