@@ -16,19 +16,15 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import httpx
 import jsonschema
 import pytest
-import uvicorn
 from starlette.middleware.gzip import GZipMiddleware
-from starlette.types import ASGIApp
 
 import apiconform.mocks
 from apiconform.commands.proxy import add_arguments, run_proxy
@@ -39,12 +35,12 @@ from apiconform.proxy import ProxyRecorder, proxy_app
 from apiconform.proxy.app import upstream_root
 from apiconform.reports import FORMATS, write_reports
 from apiconform.runner.results import Failure, RunResult
+from tests.served import Served
 
 REPO = Path(__file__).resolve().parents[3]
 REPORT_SCHEMA = json.loads((REPO / "apiconform" / "reports" / "report.schema.json").read_text(encoding="utf-8"))
 START = 1_750_000_000.0
 CANARY = "canary-7f3a9c1e5b2d"  # a credential value no redaction pattern would recognise by its shape
-STARTUP_S = 15.0
 
 
 class FrozenClock(Clock):
@@ -52,31 +48,6 @@ class FrozenClock(Clock):
 
     def now(self) -> float:
         return START
-
-
-class Served:
-    """An ASGI app served by uvicorn on a free loopback port, in a background thread."""
-
-    def __init__(self, app: ASGIApp, *, lifespan: Literal["on", "off"] = "off") -> None:
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.bind(("127.0.0.1", 0))
-        self.port: int = self.sock.getsockname()[1]
-        config = uvicorn.Config(app, log_config=None, log_level="warning", access_log=False, lifespan=lifespan)
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
-        self.thread.start()
-        deadline = time.monotonic() + STARTUP_S
-        while not self.server.started:
-            assert self.thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-            time.sleep(0.01)
-
-    def url(self, base_path: str = "") -> str:
-        return f"http://127.0.0.1:{self.port}{base_path}"
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(STARTUP_S)
-        self.sock.close()
 
 
 class Setup:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import socket
-import threading
 import time
 from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -18,7 +17,6 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
 from apiconform.mocks import app, behaviour
 from apiconform.mocks.behaviour import Behaviour
@@ -26,39 +24,24 @@ from apiconform.mocks.engine import MAX_BODY_BYTES
 from apiconform.openapi import ApiSpec, load_api
 from apiconform.surfaces import SURFACES, get_surface
 from apiconform.vendors.code_insight import seed
+from tests.served import Served
 
-STARTUP_S = 15.0
 ANSWER_S = 5.0  # a healthy mock answers a small request well within this, whatever else is going on
 SBOM_EXPORT = "Export to SBOM Insights"
 
 
-class Served:
-    """A mock served by uvicorn on a free loopback port, in a thread, stopped by the fixture."""
+class ServedMock(Served):
+    """A mock served over real sockets; uvicorn's own warnings about the abuse are kept quiet."""
 
     def __init__(self, mock: Behaviour) -> None:
+        super().__init__(app(mock), log_level="critical")
         self.mock = mock
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.bind(("127.0.0.1", 0))
-        self.port: int = self.sock.getsockname()[1]
-        config = uvicorn.Config(app(mock), log_config=None, log_level="critical", access_log=False, lifespan="off")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
-        self.thread.start()
-        deadline = time.monotonic() + STARTUP_S
-        while not self.server.started:
-            assert self.thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-            time.sleep(0.01)
-        self.base = f"http://127.0.0.1:{self.port}{mock.spec.base_paths()[0]}"
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(STARTUP_S)
-        self.sock.close()
+        self.base = self.url(mock.spec.base_paths()[0])
 
 
 @pytest.fixture
-def code_insight() -> Iterator[Served]:
-    served = Served(behaviour("code-insight"))
+def code_insight() -> Iterator[ServedMock]:
+    served = ServedMock(behaviour("code-insight"))
     yield served
     served.stop()
 
@@ -91,7 +74,7 @@ def test_a_body_over_the_limit_gets_413_on_every_surface(surface: str, declared:
     assert asyncio.run(send(MAX_BODY_BYTES)).status_code != 413  # the limit itself is allowed
 
 
-def test_413_over_http_then_the_server_still_answers(code_insight: Served) -> None:
+def test_413_over_http_then_the_server_still_answers(code_insight: ServedMock) -> None:
     headers = code_insight.mock.auth_headers()
     with httpx.Client(timeout=ANSWER_S * 4) as client:
         big = client.post(
@@ -102,7 +85,7 @@ def test_413_over_http_then_the_server_still_answers(code_insight: Served) -> No
         assert client.get(f"{code_insight.base}/jobs", headers=headers, timeout=ANSWER_S).status_code == 200
 
 
-def test_a_declared_oversized_body_is_refused_without_reading_it(code_insight: Served) -> None:
+def test_a_declared_oversized_body_is_refused_without_reading_it(code_insight: ServedMock) -> None:
     with socket.create_connection(("127.0.0.1", code_insight.port), timeout=ANSWER_S) as sock:
         head = (
             f"POST {code_insight.base.split(str(code_insight.port), 1)[1]}/jobs/sbomexport/1 HTTP/1.1\r\n"
@@ -116,7 +99,7 @@ def test_a_declared_oversized_body_is_refused_without_reading_it(code_insight: S
     assert answer.startswith(b"HTTP/1.1 413")
 
 
-def _raw_request_head(served: Served, length: int) -> bytes:
+def _raw_request_head(served: ServedMock, length: int) -> bytes:
     path = served.base.split(f":{served.port}", 1)[1] + "/jobs/sbomexport/1"
     auth = "".join(f"{k}: {v}\r\n" for k, v in served.mock.auth_headers().items())
     return (
@@ -125,7 +108,7 @@ def _raw_request_head(served: Served, length: int) -> bytes:
     ).encode()
 
 
-def test_clients_that_hang_up_mid_body_wedge_nothing(code_insight: Served) -> None:
+def test_clients_that_hang_up_mid_body_wedge_nothing(code_insight: ServedMock) -> None:
     for _ in range(20):
         with socket.create_connection(("127.0.0.1", code_insight.port), timeout=ANSWER_S) as sock:
             sock.sendall(_raw_request_head(code_insight, 100_000) + b'{"half": "' + b"x" * 1000)
@@ -135,7 +118,7 @@ def test_clients_that_hang_up_mid_body_wedge_nothing(code_insight: Served) -> No
     assert answer.status_code == 200
 
 
-def test_a_stalled_client_does_not_block_the_others(code_insight: Served) -> None:
+def test_a_stalled_client_does_not_block_the_others(code_insight: ServedMock) -> None:
     """Half a request head and half a body, held open: other clients are still answered promptly."""
     stalled = [socket.create_connection(("127.0.0.1", code_insight.port), timeout=ANSWER_S) for _ in range(10)]
     try:
@@ -167,7 +150,7 @@ def _count_exports(client: httpx.Client, base: str, headers: dict[str, str]) -> 
         assert page < 100, "paging never ends"
 
 
-def test_a_thousand_concurrent_writes_over_http_lose_nothing(code_insight: Served) -> None:
+def test_a_thousand_concurrent_writes_over_http_lose_nothing(code_insight: ServedMock) -> None:
     headers = code_insight.mock.auth_headers()
     project = sorted(seed.PROJECT_IDS)[0]
     with httpx.Client(timeout=ANSWER_S * 4) as client:

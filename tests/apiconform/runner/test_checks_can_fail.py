@@ -4,13 +4,9 @@ delete operations), by a tiny contract and a deliberately broken server here."""
 
 from __future__ import annotations
 
-import threading
-import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -25,6 +21,7 @@ from apiconform.runner.property import PropertySettings, run_property
 from apiconform.runner.scenarios import examples
 from apiconform.runner.scenarios.base import ScenarioContext, Verdict
 from tests.apiconform.runner.test_fault_profiles import EXPECTED
+from tests.served import Served
 
 ITEM = {
     "type": "object",
@@ -158,26 +155,14 @@ def broken_app(
     )
 
 
-def serve(app: Starlette) -> Iterator[str]:
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="error", lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.01)
-    yield f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}"
-    server.should_exit = True
-    thread.join(5)
-
-
 PROFILE = Profile("test", ("examples", "coverage", "fuzzing", "stateful"), 5, 5.0, 2, 10, 5.0)
 
 
 def _failed_checks(**broken: bool) -> set[str]:
-    for url in serve(broken_app(**broken)):
-        settings = PropertySettings("tiny", url, {}, PROFILE, seed=1)
+    with Served(broken_app(**broken), log_level="error") as served:
+        settings = PropertySettings("tiny", served.url(), {}, PROFILE, seed=1)
         outcome = run_property(SPEC, settings, Redactor(), lambda label: label, st_checks.Observer())
-        return {check for (_, check), (_, failed) in outcome.cells.items() if failed}
-    raise AssertionError("server did not start")
+    return {check for (_, check), (_, failed) in outcome.cells.items() if failed}
 
 
 def test_the_honest_tiny_server_passes() -> None:

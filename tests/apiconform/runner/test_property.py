@@ -12,7 +12,8 @@ from starlette.routing import Route
 from apiconform.redact import Redactor
 from apiconform.runner import st_checks
 from apiconform.runner.property import PropertySettings, run_property
-from tests.apiconform.runner.test_checks_can_fail import PROFILE, serve
+from tests.apiconform.runner.test_checks_can_fail import PROFILE
+from tests.served import Served
 
 LABEL = {"type": "object", "required": ["key"], "properties": {"key": {"type": "string"}}}
 # A label created without a key is answered with an empty key (as MetaDefender's mock does for
@@ -88,10 +89,9 @@ def _app(delete_status: int, seen: list[str]) -> Any:
 
 
 def _outcome(delete_status: int, seen: list[str]) -> Any:
-    for url in serve(_app(delete_status, seen)):
-        settings = PropertySettings("labels", url, {}, PROFILE, seed=3)
+    with Served(_app(delete_status, seen), log_level="error") as served:
+        settings = PropertySettings("labels", served.url(), {}, PROFILE, seed=3)
         return run_property(SPEC, settings, Redactor(), lambda label: label, st_checks.Observer())
-    raise AssertionError("server did not start")
 
 
 def test_a_request_whose_empty_path_parameter_addresses_another_route_is_not_judged() -> None:
