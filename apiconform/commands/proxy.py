@@ -24,7 +24,7 @@ from apiconform.errors import EXIT_NONCONFORMANT, EXIT_OK, ApiconformError, Usag
 from apiconform.openapi import load_api
 from apiconform.proxy import DEFAULT_MAX_BODY_BYTES, ProxyRecorder, proxy_app
 from apiconform.proxy.app import DEFAULT_TIMEOUT
-from apiconform.reports import FORMATS, write_reports
+from apiconform.reports import FORMATS, check_writable, write_reports
 from apiconform.runner.results import RunResult
 from apiconform.runner.target import Target, load_credentials, validate_base_url
 from apiconform.surfaces import Surface, get_surface
@@ -169,19 +169,8 @@ def _check_options(args: argparse.Namespace, formats: list[str]) -> None:
         raise UsageError(f"--max-body-bytes {args.max_body_bytes}: give a positive number of bytes")
     if not 0 < args.timeout < float("inf"):
         raise UsageError(f"--timeout {args.timeout}: give a positive number of seconds")
-    unknown = [f for f in formats if f not in FORMATS]
-    if unknown:
-        raise UsageError(f"unknown report format {unknown[0]!r}; choose from {','.join(FORMATS)}")
     # Fail now, not after hours of traffic, when the reports could not be written.
-    try:
-        args.report_dir.mkdir(parents=True, exist_ok=True)
-        probe = args.report_dir / ".apiconform-write-test"
-        probe.write_text("ok", encoding="utf-8")
-        probe.unlink()
-    except OSError as exc:
-        raise UsageError(
-            f"cannot write reports to {args.report_dir}: {exc.strerror}; pass a writable --report-dir"
-        ) from None
+    check_writable(args.report_dir, formats)
 
 
 def _bind(host: str, port: int) -> socket.socket:

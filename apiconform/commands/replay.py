@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import argparse
 
-from apiconform.commands.run import print_summary, write_reports_probe
+from apiconform.commands.run import print_summary
 from apiconform.errors import EXIT_NONCONFORMANT, EXIT_OK
 from apiconform.runner.recording import load_recording
 from apiconform.runner.replay import replay
 
 
 def run_replay(args: argparse.Namespace) -> int:
-    from apiconform.reports import FORMATS, write_reports
+    from apiconform.reports import FORMATS, check_writable, write_reports
 
     formats = [f.strip() for f in (args.format or ",".join(FORMATS)).split(",") if f.strip()]
-    write_reports_probe(args.report_dir, formats, FORMATS)
+    check_writable(args.report_dir, formats)
     result = replay(load_recording(args.recording))
     paths = write_reports(result, args.report_dir, formats)
     print_summary(result, paths)

@@ -70,7 +70,7 @@ def _shard(text: str | None) -> tuple[int, int] | None:
 
 
 def run_command(args: argparse.Namespace) -> int:
-    from apiconform.reports import FORMATS, write_reports
+    from apiconform.reports import FORMATS, check_writable, write_reports
 
     surfaces = resolve_surfaces(args.surface)
     if args.base_url and len(surfaces) > 1:
@@ -114,7 +114,7 @@ def run_command(args: argparse.Namespace) -> int:
     )
     if args.record is not None:
         _record_probe(args.record)
-    write_reports_probe(args.report_dir, formats, FORMATS)
+    check_writable(args.report_dir, formats)
     progress = (lambda line: print(f"apiconform: {line}", file=sys.stderr)) if sys.stderr.isatty() else (lambda _: None)
     result = run(options, progress)
     paths = write_reports(result, args.report_dir, formats)
@@ -160,22 +160,6 @@ def _record_probe(path: Path) -> None:
         ) from None
     if path.is_dir():
         raise UsageError(f"cannot write the recording to {path}: it is a directory; pass a file path to --record")
-
-
-def write_reports_probe(report_dir: Path, formats: list[str], known: tuple[str, ...]) -> None:
-    """Fail before the run, not after it, when the reports could not be written."""
-    unknown = [f for f in formats if f not in known]
-    if unknown:
-        raise UsageError(f"unknown report format {unknown[0]!r}; choose from {','.join(known)}")
-    try:
-        report_dir.mkdir(parents=True, exist_ok=True)
-        probe = report_dir / ".apiconform-write-test"
-        probe.write_text("ok", encoding="utf-8")
-        probe.unlink()
-    except OSError as exc:
-        raise UsageError(
-            f"cannot write reports to {report_dir}: {exc.strerror}; pass a writable --report-dir"
-        ) from None
 
 
 def _loopback(url: str) -> bool:

@@ -13,7 +13,7 @@ from apiconform.errors import UsageError, did_you_mean
 from apiconform.reports import allure, html, json_report, junit, markdown
 from apiconform.runner.results import RunResult
 
-__all__ = ["FORMATS", "write_reports"]
+__all__ = ["FORMATS", "check_writable", "write_reports"]
 
 FORMATS = ("junit", "allure", "html", "json", "md")
 _WRITERS: dict[str, Callable[[RunResult, Path], Path]] = {
@@ -23,6 +23,22 @@ _WRITERS: dict[str, Callable[[RunResult, Path], Path]] = {
     "json": json_report.write,
     "md": markdown.write,
 }
+
+
+def check_writable(report_dir: Path, formats: Sequence[str]) -> None:
+    """Fail before a run or a proxy session, not after it, when the reports could not be written."""
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise UsageError(f"unknown report format {unknown[0]!r}; choose from {','.join(FORMATS)}")
+    try:
+        report_dir.mkdir(parents=True, exist_ok=True)
+        probe = report_dir / ".apiconform-write-test"
+        probe.write_text("ok", encoding="utf-8")
+        probe.unlink()
+    except OSError as exc:
+        raise UsageError(
+            f"cannot write reports to {report_dir}: {exc.strerror}; pass a writable --report-dir"
+        ) from None
 
 
 def write_reports(result: RunResult, report_dir: Path, formats: Sequence[str]) -> list[Path]:
