@@ -30,18 +30,26 @@ def _load_cached(path: Path, _mtime_ns: int, _size: int) -> Document:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise SpecError(f"{path}: cannot read spec ({exc}); make it a readable UTF-8 file") from None
+    return parse_document(text, str(path))
+
+
+def parse_document(text: str, source: str) -> Document:
+    """Parse spec text (from a file, or from git for `diff REV:path`); SpecError naming `source` when it is not
+    an OpenAPI 3.x mapping."""
     try:
         data = yaml.load(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise SpecError(f"{path}: spec does not parse{where}: {problem}; fix the YAML syntax there") from None
+        raise SpecError(f"{source}: spec does not parse{where}: {problem}; fix the YAML syntax there") from None
     if not isinstance(data, dict):
-        raise SpecError(f"{path}: spec is not a mapping (got {type(data).__name__}); an OpenAPI document is a mapping")
+        raise SpecError(
+            f"{source}: spec is not a mapping (got {type(data).__name__}); an OpenAPI document is a mapping"
+        )
     version = str(data.get("openapi", ""))
     if not version.startswith("3."):
-        raise SpecError(f"{path}: 'openapi' is {version or 'missing'}; apiconform reads OpenAPI 3.x documents")
+        raise SpecError(f"{source}: 'openapi' is {version or 'missing'}; apiconform reads OpenAPI 3.x documents")
     return data
 
 
