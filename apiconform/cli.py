@@ -13,7 +13,7 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-from apiconform.errors import EXIT_INTERNAL, ApiconformError, UsageError
+from apiconform.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, ApiconformError, UsageError
 
 
 class _Parser(argparse.ArgumentParser):
@@ -97,7 +97,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         return run_replay(args)
     if args.command == "checks":
         import apiconform.proxy.checks  # noqa: F401 - registers the client-side check ids
-        from apiconform.runner.checks import CHECKS
+        from apiconform.checks import CHECKS
 
         width = max(map(len, CHECKS))
         for check in CHECKS.values():
@@ -116,7 +116,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         print("apiconform: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except Exception as exc:
         if os.environ.get("APICONFORM_DEBUG"):
             traceback.print_exc()
