@@ -13,7 +13,6 @@ from apiconform.errors import UsageError, did_you_mean
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SPECS_DIR = REPO_ROOT / "specs"
 GENERATED_DIR = REPO_ROOT / "generated"
-DOCS_DIR = REPO_ROOT.parent / "shared" / "docs"
 
 
 @dataclass(frozen=True)
