@@ -26,9 +26,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from apiconform.surfaces import SURFACES
-
-# Paths from this file, not from the installed package: a shared venv may import apiconform from another checkout.
+# Standard library only, paths from this file: it runs the same whichever apiconform a venv has installed.
 REPO_ROOT = Path(__file__).resolve().parent.parent
 FACTS_DIR = REPO_ROOT / "specs" / "doc-facts"
 DEFAULT_DOCS_DIR = REPO_ROOT.parent / "shared" / "docs"
@@ -117,8 +115,9 @@ def facts_file_name(document: str) -> str:
     return f"{Path(document).stem}.json"
 
 
-def documents() -> list[str]:
-    return sorted({doc for surface in SURFACES.values() for doc in surface.documents})
+def documents(docs_dir: Path) -> list[Path]:
+    """Every file in the directory: which spec a document belongs to is the spec's x-doc-source, not ours."""
+    return sorted(p for p in docs_dir.iterdir() if p.is_file() and not p.name.startswith("."))
 
 
 def render(facts: dict[str, Any]) -> str:
@@ -145,7 +144,7 @@ def write(facts_dir: Path, rendered: dict[str, str]) -> None:
     for path in facts_dir.glob("*.json"):
         if path.name not in rendered:
             path.unlink()
-            print(f"removed {path} (no surface names its document)")
+            print(f"removed {path} (its document is gone)")
     for name, text in rendered.items():
         (facts_dir / name).write_text(text, encoding="utf-8")
     print(f"wrote {len(rendered)} files to {facts_dir}")
@@ -158,14 +157,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="write nothing; print the diff and exit 1 when stale")
     args = parser.parse_args(argv)
     docs_dir = args.docs or Path(os.environ.get(DOCS_ENV) or DEFAULT_DOCS_DIR)
-    missing = [doc for doc in documents() if not (docs_dir / doc).is_file()]
-    if not docs_dir.is_dir():
+    docs = documents(docs_dir) if docs_dir.is_dir() else []
+    if not docs:
         print(f"error: no vendor documents at {docs_dir}: pass --docs DIR or set {DOCS_ENV}", file=sys.stderr)
         return 2
-    if missing:
-        print(f"error: {docs_dir} lacks {', '.join(missing)}: pass --docs DIR or set {DOCS_ENV}", file=sys.stderr)
+    rendered = {facts_file_name(doc.name): render(facts_of(doc)) for doc in docs}
+    if len(rendered) != len(docs):
+        print(f"error: two documents in {docs_dir} share a name up to the suffix: rename one", file=sys.stderr)
         return 2
-    rendered = {facts_file_name(doc): render(facts_of(docs_dir / doc)) for doc in documents()}
     if not args.check:
         write(args.facts, rendered)
         return 0

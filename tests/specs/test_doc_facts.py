@@ -15,17 +15,15 @@ from pathlib import Path
 
 import pytest
 
-from apiconform.surfaces import REPO_ROOT, SURFACES
+from apiconform.surfaces import REPO_ROOT
 
 SCRIPT = REPO_ROOT / "scripts" / "extract_doc_facts.py"
 DOCS_ENV = "APICONFORM_DOCS_DIR"
 
 
 def _extract(*args: str) -> subprocess.CompletedProcess[str]:
-    # The script imports apiconform: make it this checkout's, whatever the venv has installed.
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO_ROOT), os.environ.get("PYTHONPATH", "")])}
     command = [sys.executable, str(SCRIPT), *args]
-    return subprocess.run(command, capture_output=True, text=True, env=env, check=False, timeout=120)
+    return subprocess.run(command, capture_output=True, text=True, check=False, timeout=120)
 
 
 def test_committed_doc_facts_are_current_with_the_documents() -> None:
@@ -39,10 +37,9 @@ def test_committed_doc_facts_are_current_with_the_documents() -> None:
 
 
 def _write_documents(docs: Path) -> None:
-    for surface in SURFACES.values():
-        for doc in surface.documents:
-            (docs / doc).write_text("no facts here\n", encoding="utf-8")
-    (docs / "code-insight-jobs-api.txt").write_text(
+    docs.mkdir()
+    (docs / "other-api.md").write_text("no facts here\n", encoding="utf-8")
+    (docs / "jobs-api.txt").write_text(
         'get/jobs\n**`POST /jobs/{id}`**\nstatus\n  Enum: "New", "Done"\nlimit\ninteger <int32> [ 1 .. 50 ]\n',
         encoding="utf-8",
     )
@@ -50,17 +47,16 @@ def _write_documents(docs: Path) -> None:
 
 def test_the_script_writes_the_facts_and_check_reports_a_changed_document(tmp_path: Path) -> None:
     docs, facts = tmp_path / "docs", tmp_path / "facts"
-    docs.mkdir()
     _write_documents(docs)
     assert _extract("--docs", str(docs), "--facts", str(facts)).returncode == 0
-    written = json.loads((facts / "code-insight-jobs-api.json").read_text(encoding="utf-8"))
-    assert written["source"]["document"] == "code-insight-jobs-api.txt"
+    written = json.loads((facts / "jobs-api.json").read_text(encoding="utf-8"))
+    assert written["source"]["document"] == "jobs-api.txt"
     assert written["operations"] == ["GET /jobs", "POST /jobs/{id}"]
     assert written["enums"] == [{"line": 4, "values": ["Done", "New"]}]
     assert written["bounds"] == [{"line": 6, "parameter": "limit", "minimum": 1, "maximum": 50}]
     assert _extract("--check", "--docs", str(docs), "--facts", str(facts)).returncode == 0
 
-    with (docs / "code-insight-jobs-api.txt").open("a", encoding="utf-8") as doc:
+    with (docs / "jobs-api.txt").open("a", encoding="utf-8") as doc:
         doc.write("DELETE /jobs/{id}\n")
     before = {p.name: p.read_text(encoding="utf-8") for p in facts.iterdir()}
     stale = _extract("--check", "--docs", str(docs), "--facts", str(facts))
@@ -70,9 +66,18 @@ def test_the_script_writes_the_facts_and_check_reports_a_changed_document(tmp_pa
     assert {p.name: p.read_text(encoding="utf-8") for p in facts.iterdir()} == before, "--check must write nothing"
 
 
-def test_the_script_names_a_missing_document(tmp_path: Path) -> None:
-    _write_documents(tmp_path)
-    (tmp_path / "sd-elements-jobs-api.md").unlink()
-    result = _extract("--check", "--docs", str(tmp_path), "--facts", str(tmp_path / "facts"))
-    assert result.returncode == 2
-    assert "lacks sd-elements-jobs-api.md" in result.stderr
+def test_check_reports_the_facts_of_a_removed_document_and_needs_documents(tmp_path: Path) -> None:
+    docs, facts = tmp_path / "docs", tmp_path / "facts"
+    _write_documents(docs)
+    assert _extract("--docs", str(docs), "--facts", str(facts)).returncode == 0
+    (docs / "other-api.md").unlink()
+    stale = _extract("--check", "--docs", str(docs), "--facts", str(facts))
+    assert stale.returncode == 1
+    assert "--- committed other-api.json\n+++ /dev/null" in stale.stdout
+    assert _extract("--docs", str(docs), "--facts", str(facts)).returncode == 0
+    assert sorted(p.name for p in facts.iterdir()) == ["jobs-api.json"]
+
+    (docs / "jobs-api.txt").unlink()
+    empty = _extract("--check", "--docs", str(docs), "--facts", str(facts))
+    assert empty.returncode == 2
+    assert f"no vendor documents at {docs}" in empty.stderr
