@@ -9,6 +9,7 @@ both the cycle protection and what keeps a 10k-line spec fast.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any, Literal
 
 from apiconform.diff.findings import Emit
@@ -36,12 +37,12 @@ _LENGTH_BOUNDS = (("minLength", "min"), ("maxLength", "max"))
 class SchemaDiff:
     """Compares schemas of one operation in one direction, emitting findings through `emit`."""
 
-    def __init__(self, old_doc: Document, new_doc: Document, direction: Direction, emit: Emit) -> None:
+    def __init__(
+        self, old_doc: Document, new_doc: Document, direction: Direction, emit: Emit, *, paging: bool = False
+    ) -> None:
         self.old_doc, self.new_doc, self.direction, self.emit = old_doc, new_doc, direction, emit
+        self.paging = paging  # a paging parameter's value: its bounds and default have rules of their own
         self._done: set[tuple[str, str]] = set()
-
-    def _rule(self, suffix: str) -> str:
-        return f"{self.direction}-{suffix}"
 
     def compare(self, old_raw: Any, new_raw: Any, old_ptr: str, new_ptr: str, root: str, path: str = "") -> None:
         old, new = flatten(self.old_doc, old_raw, old_ptr), flatten(self.new_doc, new_raw, new_ptr)
@@ -56,9 +57,9 @@ class SchemaDiff:
         self._enum(old, new, where)
         self._range(old, new, where)
         for keyword, kind in _LENGTH_BOUNDS:
-            self._bound(old, new, where, keyword, kind, "length")
+            self._bound(old, new, where, keyword, kind, self._length_rule)
         for keyword, kind in _SIZE_BOUNDS:
-            self._bound(old, new, where, keyword, kind, "size")
+            self._bound(old, new, where, keyword, kind, self._size_rule)
         self._unique(old, new, where)
         self._pattern(old, new, where)
         if self.direction == "request":
@@ -80,11 +81,12 @@ class SchemaDiff:
         change = f"{where} changed type {show_types(old_types)} -> {show_types(new_types)}"
         accepted, offered = (new_types, old_types) if self.direction == "request" else (old_types, new_types)
         # Request: the new schema must accept every old type. Response: the old must admit every new type.
+        request = self.direction == "request"
         if not accepted or (offered and covers(accepted, offered)):
-            suffix = "type-widened" if self.direction == "request" else "type-narrowed"
-            self.emit(self._rule(suffix), change, old.at("type"), new.at("type"))
+            rule = "request-type-widened" if request else "response-type-narrowed"
         else:
-            self.emit(self._rule("type-changed"), change, old.at("type"), new.at("type"))
+            rule = "request-type-changed" if request else "response-type-changed"
+        self.emit(rule, change, old.at("type"), new.at("type"))
         overlap = not old_types or not new_types or covers(old_types, new_types) or covers(new_types, old_types)
         return overlap or bool(old_types & new_types)
 
@@ -101,7 +103,7 @@ class SchemaDiff:
             elif (after, before) in _WIDER_FORMATS:
                 rule = "request-format-changed" if request else "response-format-narrowed"
             else:
-                rule = self._rule("format-changed")
+                rule = "request-format-changed" if request else "response-format-changed"
         elif after:
             rule = "request-format-changed" if request else "response-format-added"
         else:
@@ -139,11 +141,25 @@ class SchemaDiff:
             hint = f" (replaces {gone[0]}?)" if renamed else ""
             self.emit(rule, f"{where} gained enum value {key}{hint}", "", ptr)
 
-    def _emit_bound(self, category: str, tighter: bool, message: str, old_ptr: str, new_ptr: str) -> None:
+    # Rule ids are spelled out, never composed, so that grepping an id finds where it is raised.
+    def _range_rule(self, tighter: bool) -> str:
+        if self.paging:
+            return "pagination-bounds-tightened" if tighter else "pagination-bounds-loosened"
         if self.direction == "request":
-            self.emit(f"request-{category}-{'tightened' if tighter else 'loosened'}", message, old_ptr, new_ptr)
-        else:
-            self.emit(f"response-{category}-{'tightened' if tighter else 'loosened'}", message, old_ptr, new_ptr)
+            return "request-range-tightened" if tighter else "request-range-loosened"
+        return "response-range-tightened" if tighter else "response-range-loosened"
+
+    def _length_rule(self, tighter: bool) -> str:
+        if self.paging:
+            return "pagination-bounds-tightened" if tighter else "pagination-bounds-loosened"
+        if self.direction == "request":
+            return "request-length-tightened" if tighter else "request-length-loosened"
+        return "response-length-tightened" if tighter else "response-length-loosened"
+
+    def _size_rule(self, tighter: bool) -> str:
+        if self.direction == "request":
+            return "request-size-tightened" if tighter else "request-size-loosened"
+        return "response-size-tightened" if tighter else "response-size-loosened"
 
     def _range(self, old: Node, new: Node, where: str) -> None:
         integer = "integer" in types_of(self.new_doc, new)
@@ -159,7 +175,7 @@ class SchemaDiff:
             message = f"{where} changed {label} {before[1]} -> {after[1]}"
             old_ptr = old.at(before[2]) if before[2] else old.ptr
             new_ptr = new.at(after[2]) if after[2] else new.ptr
-            self._emit_bound("range", tighter, message, old_ptr, new_ptr)
+            self.emit(self._range_rule(tighter), message, old_ptr, new_ptr)
         before_step, after_step = _number(old.get("multipleOf")), _number(new.get("multipleOf"))
         if before_step != after_step:
             if before_step is None or after_step is None:
@@ -168,9 +184,11 @@ class SchemaDiff:
                 ratio = before_step / after_step
                 tighter = not math.isclose(ratio, round(ratio))
             message = f"{where} changed multipleOf {_show(before_step)} -> {_show(after_step)}"
-            self._emit_bound("range", tighter, message, old.at("multipleOf"), new.at("multipleOf"))
+            self.emit(self._range_rule(tighter), message, old.at("multipleOf"), new.at("multipleOf"))
 
-    def _bound(self, old: Node, new: Node, where: str, keyword: str, kind: str, category: str) -> None:
+    def _bound(
+        self, old: Node, new: Node, where: str, keyword: str, kind: str, rule_for: Callable[[bool], str]
+    ) -> None:
         before, after = _number(old.get(keyword)), _number(new.get(keyword))
         if before == after:
             return
@@ -179,13 +197,13 @@ class SchemaDiff:
         else:
             tighter = after > before if kind == "min" else after < before
         message = f"{where} changed {keyword} {_show(before)} -> {_show(after)}"
-        self._emit_bound(category, tighter, message, old.at(keyword), new.at(keyword))
+        self.emit(rule_for(tighter), message, old.at(keyword), new.at(keyword))
 
     def _unique(self, old: Node, new: Node, where: str) -> None:
         before, after = old.get("uniqueItems") is True, new.get("uniqueItems") is True
         if before != after:
             message = f"{where} changed uniqueItems {str(before).lower()} -> {str(after).lower()}"
-            self._emit_bound("size", after, message, old.at("uniqueItems"), new.at("uniqueItems"))
+            self.emit(self._size_rule(after), message, old.at("uniqueItems"), new.at("uniqueItems"))
 
     def _pattern(self, old: Node, new: Node, where: str) -> None:
         before, after = text(old.get("pattern")), text(new.get("pattern"))
@@ -203,7 +221,8 @@ class SchemaDiff:
         after = canonical(new.get("default")) if new.has("default") else None
         if before != after:
             message = f"{where} changed default {before or 'none'} -> {after or 'none'}"
-            self.emit("request-default-changed", message, old.at("default"), new.at("default"))
+            rule = "pagination-default-changed" if self.paging else "request-default-changed"
+            self.emit(rule, message, old.at("default"), new.at("default"))
 
     # objects -------------------------------------------------------------------------------------------------
 

@@ -35,12 +35,13 @@ def compare_unions(diff: SchemaDiff, old: Node, new: Node, root: str, path: str)
     if not old_branches or not new_branches:
         return  # a union introduced or dropped: the type comparison has judged it
     pairs, removed, added = match(old_branches, new_branches)
+    request = diff.direction == "request"
     for branch in removed:
-        message = f"{where} lost {branch.kind} branch {branch.key}"
-        diff.emit(f"{diff.direction}-union-branch-removed", message, branch.ptr, "")
+        rule = "request-union-branch-removed" if request else "response-union-branch-removed"
+        diff.emit(rule, f"{where} lost {branch.kind} branch {branch.key}", branch.ptr, "")
     for branch in added:
-        message = f"{where} gained {branch.kind} branch {branch.key}"
-        diff.emit(f"{diff.direction}-union-branch-added", message, "", branch.ptr)
+        rule = "request-union-branch-added" if request else "response-union-branch-added"
+        diff.emit(rule, f"{where} gained {branch.kind} branch {branch.key}", "", branch.ptr)
     for before, after in pairs:
         diff.compare(before.raw, after.raw, before.ptr, after.ptr, root, f"{path}<{after.key}>")
 

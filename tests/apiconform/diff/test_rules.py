@@ -5,6 +5,7 @@ severity, operation) reported; every Mend-like variant change must land on its v
 
 from __future__ import annotations
 
+import ast
 import copy
 import re
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any
 
 import pytest
 
+import apiconform.diff
 from apiconform.diff import RULES, SEVERITIES
 from tests.apiconform.diff.bases import (
     ALERTS,
@@ -615,3 +617,27 @@ def test_rule_catalogue_is_well_formed() -> None:
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rule.id), rule.id
         assert rule.severity in SEVERITIES
         assert rule.summary and "\n" not in rule.summary
+
+
+def _diff_modules() -> list[tuple[str, ast.Module]]:
+    package = Path(apiconform.diff.__file__).parent
+    return [(p.name, ast.parse(p.read_text(encoding="utf-8"))) for p in sorted(package.glob("*.py"))]
+
+
+def test_every_rule_id_is_a_literal_where_it_is_raised() -> None:
+    """`grep -rn '"request-range-tightened"' apiconform/diff` must find the line that raises it."""
+    literals: set[str] = set()
+    composed: list[str] = []
+    for name, tree in _diff_modules():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and name != "findings.py":
+                literals.add(node.value)
+            elif isinstance(node, ast.JoinedStr) and any(
+                isinstance(v, ast.Constant) and "-" in str(v.value) for v in node.values
+            ):  # a composed id has a literal dash (f"{side}-enum-value-added"); f"{a}{b}" is no id
+                parts = [re.escape(v.value) if isinstance(v, ast.Constant) else ".+" for v in node.values]
+                hits = [rule for rule in RULES if re.fullmatch("".join(parts), rule)]
+                if hits:
+                    composed.append(f"{name}:{node.lineno} composes {', '.join(hits)}")
+    assert not composed, "spell rule ids out where they are raised:\n" + "\n".join(composed)
+    assert sorted(set(RULES) - literals) == [], "rules in the catalogue that no module raises"
