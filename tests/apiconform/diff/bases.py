@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from apiconform.diff import Finding, diff_documents
@@ -252,11 +253,22 @@ def mend_like() -> Doc:
     }
 
 
-def changed(base: Callable[[], Doc], mutate: Callable[[Doc], object]) -> list[Finding]:
-    """Diff `base()` against a copy changed by `mutate`."""
+@dataclass(frozen=True)
+class Sides:
+    """A case that changes the old spec too: `old` runs on the old copy of the base, `new` on the new copy.
+    `Sides(old=m)` states a change backwards (the base is the new version)."""
+
+    old: Callable[[Doc], object] = lambda doc: None
+    new: Callable[[Doc], object] = lambda doc: None
+
+
+def changed(base: Callable[[], Doc], mutate: Callable[[Doc], object] | Sides) -> list[Finding]:
+    """Diff `base()` against a copy changed by `mutate` (or each side changed by its own `Sides` mutation)."""
+    sides = mutate if isinstance(mutate, Sides) else Sides(new=mutate)
     old = base()
     new = copy.deepcopy(old)
-    mutate(new)
+    sides.old(old)
+    sides.new(new)
     return diff_documents(old, new)
 
 
