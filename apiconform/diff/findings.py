@@ -55,7 +55,11 @@ _CATALOGUE: tuple[tuple[str, str, str], ...] = (
     ("request-parameter-location-changed", "breaking", "a parameter moved (e.g. query -> header)"),
     ("pagination-parameter-removed", "breaking", "a paging parameter (limit, offset, page, ...) was removed"),
     ("pagination-parameter-renamed", "breaking", "a paging parameter was replaced by another one"),
-    ("pagination-default-changed", "warning", "a paging parameter's default changed (page size, first page)"),
+    (
+        "pagination-default-changed",
+        "warning",
+        "a paging parameter's default was added or removed, or changed while the parameter is required",
+    ),
     ("pagination-bounds-tightened", "breaking", "a paging parameter accepts fewer values"),
     ("pagination-bounds-loosened", "warning", "a paging parameter's bounds widened (page arithmetic may change)"),
     # request bodies
@@ -92,11 +96,29 @@ _CATALOGUE: tuple[tuple[str, str, str], ...] = (
     ("request-pattern-removed", "info", "a request string's pattern was removed"),
     ("request-additional-properties-closed", "breaking", "a request object no longer accepts extra fields"),
     ("request-additional-properties-opened", "info", "a request object now accepts extra fields"),
-    ("request-default-changed", "warning", "a request value's default changed (omitting it means something else)"),
+    (
+        "request-default-changed",
+        "warning",
+        "a request value's default was added or removed, or changed where clients always send the value",
+    ),
+    (
+        "request-default-value-changed",
+        "breaking",
+        "an omittable request value's default changed (a request that leaves it out now does something else)",
+    ),
     ("request-union-branch-removed", "breaking", "a oneOf/anyOf branch of a request was removed"),
     ("request-union-branch-added", "info", "a oneOf/anyOf branch of a request was added"),
     # responses
-    ("response-status-removed", "warning", "a documented status code was removed"),
+    (
+        "response-status-removed",
+        "warning",
+        "a documented status code was removed (not the last documented 2xx: see response-success-status-removed)",
+    ),
+    (
+        "response-success-status-removed",
+        "breaking",
+        "no 2xx status the old spec documented is left (e.g. 202 -> 200): clients check the code they were told",
+    ),
     ("response-success-status-added", "warning", "a 1xx/2xx/3xx status was added: clients checking one code miss it"),
     ("response-error-status-added", "info", "a 4xx/5xx/default status was added (clients handle errors generically)"),
     ("response-media-type-removed", "breaking", "a response content type was removed or changed"),

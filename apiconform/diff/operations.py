@@ -143,7 +143,9 @@ def _parameters(emit: Emit, old_doc: Document, new_doc: Document, old: Op, new: 
         walker = SchemaDiff(old_doc, new_doc, "request", emit, paging=_is_paging(key))
         old_schema, old_schema_ptr = _param_schema(old_param, old_ptr)
         new_schema, new_schema_ptr = _param_schema(new_param, new_ptr)
-        walker.compare(old_schema, new_schema, old_schema_ptr, new_schema_ptr, where)
+        # a client always sends a parameter that was or is required: its default never reached the server
+        omittable = not was and not now
+        walker.compare(old_schema, new_schema, old_schema_ptr, new_schema_ptr, where, omittable=omittable)
 
 
 def _param_schema(param: dict[str, Any], ptr: str) -> tuple[Any, str]:
@@ -222,13 +224,26 @@ def _status_rule(status: str) -> str:
     return "response-success-status-added" if status[:1] in "123" else "response-error-status-added"
 
 
+def _success_stranded(old: list[str], new: list[str]) -> str | None:
+    """Why no success status the old spec documented is left (None when one is): a client that checks the
+    code it was told (202) fails on every successful call. `2XX` matches every 2xx code."""
+    before, after = [s for s in old if s.startswith("2")], [s for s in new if s.startswith("2")]
+    if not before or any(b == a or "2XX" in (b, a) for b in before for a in after):
+        return None
+    return f"the operation now succeeds with {', '.join(after)} only" if after else "no success status is left"
+
+
 def _responses(emit: Emit, old_doc: Document, new_doc: Document, old: Op, new: Op, *, rpc: bool) -> None:
     old_responses, new_responses = mapping(old.raw.get("responses")), mapping(new.raw.get("responses"))
     old_all = {str(k).upper(): k for k in old_responses}
     new_all = {str(k).upper(): k for k in new_responses}
     old_base, new_base = child(old.ptr, "responses"), child(new.ptr, "responses")
+    stranded = _success_stranded(list(old_all), list(new_all))
     for status, key in old_all.items():
-        if status not in new_all:
+        if status not in new_all and stranded is not None and status.startswith("2"):
+            message = f"status {key} removed ({stranded})"
+            emit("response-success-status-removed", message, child(old_base, key), "")
+        elif status not in new_all:
             emit("response-status-removed", f"status {key} removed", child(old_base, key), "")
     for status, key in new_all.items():
         if status not in old_all:

@@ -42,15 +42,32 @@ class SchemaDiff:
     ) -> None:
         self.old_doc, self.new_doc, self.direction, self.emit = old_doc, new_doc, direction, emit
         self.paging = paging  # a paging parameter's value: its bounds and default have rules of their own
-        self._done: set[tuple[str, str]] = set()
+        self._done: dict[tuple[str, str], set[bool]] = {}  # pairs compared -> omittable in which visits
 
-    def compare(self, old_raw: Any, new_raw: Any, old_ptr: str, new_ptr: str, root: str, path: str = "") -> None:
+    def compare(
+        self,
+        old_raw: Any,
+        new_raw: Any,
+        old_ptr: str,
+        new_ptr: str,
+        root: str,
+        path: str = "",
+        *,
+        omittable: bool = True,
+    ) -> None:
+        """`omittable`: a client may leave this value out of a request, so its `default` is what it gets."""
         old, new = flatten(self.old_doc, old_raw, old_ptr), flatten(self.new_doc, new_raw, new_ptr)
-        if old.ptr and new.ptr:
-            if (old.ptr, new.ptr) in self._done:
-                return
-            self._done.add((old.ptr, new.ptr))
         where = place(root, path)
+        if old.ptr and new.ptr:
+            key = (old.ptr, new.ptr)
+            if key in self._done:
+                if omittable not in self._done[key] and self.direction == "request":
+                    # One schema used where a value may be left out and where it must be sent: its default
+                    # matters in one place and not the other, so judge it here too (in either order).
+                    self._done[key].add(omittable)
+                    self._default(old, new, where, omittable)
+                return
+            self._done[key] = {omittable}
         if not self._types(old, new, where):
             return  # disjoint types: the keywords below describe different things
         self._format(old, new, where)
@@ -63,14 +80,15 @@ class SchemaDiff:
         self._unique(old, new, where)
         self._pattern(old, new, where)
         if self.direction == "request":
-            self._default(old, new, where)
+            self._default(old, new, where, omittable)
         self._object(old, new, root, path)
         if isinstance(old.get("items"), dict) or isinstance(new.get("items"), dict):
             old_items, new_items = old.get("items", {}), new.get("items", {})
             old_items_ptr = old.at("items") if "items" in old.origin else ""
             new_items_ptr = new.at("items") if "items" in new.origin else ""
-            self.compare(old_items, new_items, old_items_ptr, new_items_ptr, root, f"{path}[]")
-        compare_unions(self, old, new, root, path)
+            # an array element is never left out, so an items default never applies
+            self.compare(old_items, new_items, old_items_ptr, new_items_ptr, root, f"{path}[]", omittable=False)
+        compare_unions(self, old, new, root, path, omittable)
 
     # scalar keywords -----------------------------------------------------------------------------------------
 
@@ -216,13 +234,20 @@ class SchemaDiff:
             rule = "response-pattern-changed" if before else "response-pattern-added"
         self.emit(rule, message, old.at("pattern"), new.at("pattern"))
 
-    def _default(self, old: Node, new: Node, where: str) -> None:
+    def _default(self, old: Node, new: Node, where: str, omittable: bool) -> None:
         before = canonical(old.get("default")) if old.has("default") else None
         after = canonical(new.get("default")) if new.has("default") else None
-        if before != after:
-            message = f"{where} changed default {before or 'none'} -> {after or 'none'}"
-            rule = "pagination-default-changed" if self.paging else "request-default-changed"
-            self.emit(rule, message, old.at("default"), new.at("default"))
+        if before == after:
+            return
+        message = f"{where} changed default {before or 'none'} -> {after or 'none'}"
+        ptrs = (old.at("default"), new.at("default"))
+        if before is not None and after is not None and omittable:
+            # The same request (one that leaves the value out) now asks for something else (AIP-180, oasdiff).
+            self.emit("request-default-value-changed", f"{message} (leaving it out now means {after})", *ptrs)
+        elif self.paging:
+            self.emit("pagination-default-changed", message, *ptrs)
+        else:
+            self.emit("request-default-changed", message, *ptrs)
 
     # objects -------------------------------------------------------------------------------------------------
 
@@ -247,7 +272,8 @@ class SchemaDiff:
             if name in old_props and name in new_props:
                 self._required_change(old, new, name, where, was_required, is_required)
                 (old_raw, old_ptr), (new_raw, new_ptr) = old_props[name], new_props[name]
-                self.compare(old_raw, new_raw, old_ptr, new_ptr, root, sub_path)
+                omittable = not was_required and not is_required
+                self.compare(old_raw, new_raw, old_ptr, new_ptr, root, sub_path, omittable=omittable)
             elif name in new_props:
                 if request:
                     rule = "request-property-added-required" if is_required else "request-property-added"
@@ -284,7 +310,7 @@ class SchemaDiff:
         where = place(root, path)
         ptrs = (old.at("additionalProperties"), new.at("additionalProperties"))
         if before == "schema" and after == "schema":
-            self.compare(before_raw, after_raw, ptrs[0], ptrs[1], root, f"{path}{{*}}")
+            self.compare(before_raw, after_raw, ptrs[0], ptrs[1], root, f"{path}{{*}}", omittable=False)
             return
         if before == after:
             return

@@ -26,7 +26,7 @@ class Branch:
     signature: str | None  # inline branches only
 
 
-def compare_unions(diff: SchemaDiff, old: Node, new: Node, root: str, path: str) -> None:
+def compare_unions(diff: SchemaDiff, old: Node, new: Node, root: str, path: str, omittable: bool) -> None:
     old_branches, new_branches = branches(diff.old_doc, old), branches(diff.new_doc, new)
     if not old_branches and not new_branches:
         return
@@ -43,7 +43,7 @@ def compare_unions(diff: SchemaDiff, old: Node, new: Node, root: str, path: str)
         rule = "request-union-branch-added" if request else "response-union-branch-added"
         diff.emit(rule, f"{where} gained {branch.kind} branch {branch.key}", "", branch.ptr)
     for before, after in pairs:
-        diff.compare(before.raw, after.raw, before.ptr, after.ptr, root, f"{path}<{after.key}>")
+        diff.compare(before.raw, after.raw, before.ptr, after.ptr, root, f"{path}<{after.key}>", omittable=omittable)
 
 
 def _discriminator(diff: SchemaDiff, old: Node, new: Node, where: str) -> None:

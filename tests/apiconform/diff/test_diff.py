@@ -16,13 +16,14 @@ import shutil
 import subprocess
 import time
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import yaml
 
 from apiconform.commands.diff import add_arguments, run_diff
-from apiconform.diff import SEVERITIES, Finding, diff_documents, load_side, render
+from apiconform.diff import SEVERITIES, Finding, at_or_above, diff_documents, load_side, render
 from apiconform.errors import SpecError, UsageError
 from apiconform.spec import load_document
 from tests.apiconform.diff.bases import Doc, mend_like, ref, rest, schemas, triples
@@ -87,6 +88,73 @@ def test_each_real_spec_against_itself_has_no_findings(spec: Path) -> None:
     start = time.perf_counter()
     assert diff_documents(document, copy.deepcopy(document)) == []
     assert time.perf_counter() - start < 2.0
+
+
+def _set_parameter_default(path: str, name: str, value: object) -> Callable[[Doc], None]:
+    def apply(doc: Doc) -> None:
+        parameter = next(p for p in doc["paths"][path]["post"]["parameters"] if p["name"] == name)
+        parameter["schema"]["default"] = value
+
+    return apply
+
+
+def _replace_status(path: str, before: str, after: str) -> Callable[[Doc], None]:
+    def apply(doc: Doc) -> None:
+        responses = doc["paths"][path]["post"]["responses"]
+        responses[after] = responses.pop(before)
+
+    return apply
+
+
+def _set_field_default(schema: str, name: str, value: object) -> Callable[[Doc], None]:
+    return lambda doc: schemas(doc)[schema]["properties"][name].__setitem__("default", value)
+
+
+@pytest.mark.parametrize(
+    ("spec", "mutate", "expected"),
+    [
+        pytest.param(
+            "code-insight",
+            _set_parameter_default("/jobs/notices/{projectId}", "overwriteAll", True),
+            {("request-default-value-changed", "breaking", "POST /jobs/notices/{projectId}")},
+            id="code-insight-overwriteAll-default",
+        ),
+        pytest.param(
+            "mend",
+            _set_field_default("GetProjectInventoryRequest", "includeInHouseData", False),
+            {("request-default-value-changed", "breaking", "POST /api/v1.2#getProjectInventory")},
+            id="mend-includeInHouseData-default",
+        ),
+        pytest.param(
+            "code-insight",
+            _replace_status("/jobs/sbomexport/{projectId}", "202", "200"),
+            {
+                ("response-success-status-removed", "breaking", "POST /jobs/sbomexport/{projectId}"),
+                ("response-success-status-added", "warning", "POST /jobs/sbomexport/{projectId}"),
+            },
+            id="code-insight-export-202-to-200",
+        ),
+        pytest.param(
+            "metadefender-sscp",
+            _replace_status("/api/v1/projects", "200", "201"),
+            {
+                ("response-success-status-removed", "breaking", "POST /api/v1/projects"),
+                ("response-success-status-added", "warning", "POST /api/v1/projects"),
+            },
+            id="metadefender-create-project-200-to-201",
+        ),
+    ],
+)
+def test_real_spec_changes_that_fail_a_breaking_gate(
+    spec: str, mutate: Callable[[Doc], None], expected: set[tuple[str, str, str]]
+) -> None:
+    """Four independently built spec changes that were once reported as warnings, so `--fail-on breaking` passed."""
+    old = load_document(SPECS / f"{spec}.yaml")
+    new = copy.deepcopy(old)
+    mutate(new)
+    findings = diff_documents(old, new)
+    assert triples(findings) == expected
+    assert at_or_above(findings, "breaking")
 
 
 def test_worked_example_reports_exactly_the_documented_changes() -> None:

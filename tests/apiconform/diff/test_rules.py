@@ -62,6 +62,19 @@ def _rename_path_param(doc: Doc) -> None:
     doc["paths"]["/jobs/{id}"] = item
 
 
+def _flags(default: bool, *, optional_first: bool = False) -> Mutation:
+    """NewJob gets two fields of one `Flag` schema: `urgent` (required) and `quiet` (optional)."""
+
+    def apply(doc: Doc) -> None:
+        schemas(doc)["Flag"] = {"type": "boolean", "default": default}
+        fields = [("urgent", ref("Flag")), ("quiet", ref("Flag"))]
+        for name, schema in reversed(fields) if optional_first else fields:
+            schemas(doc)["NewJob"]["properties"][name] = schema
+        schemas(doc)["NewJob"]["required"].append("urgent")
+
+    return apply
+
+
 # an inline response oneOf whose branches are keyed by title (all objects: adding one changes no type)
 RESULT = {
     "oneOf": [
@@ -139,8 +152,13 @@ REST_CASES: list[Any] = [
     ),
     pytest.param(
         put(*LIST, "parameters", 0, "schema", "default", value=50),
+        {("request-default-value-changed", "breaking", "GET /jobs")},
+        id="paging-default-value-changed",
+    ),
+    pytest.param(
+        drop(*LIST, "parameters", 0, "schema", "default"),
         {("pagination-default-changed", "warning", "GET /jobs")},
-        id="paging-default-changed",
+        id="paging-default-removed",
     ),
     pytest.param(
         put(*LIST, "parameters", 0, "schema", "maximum", value=50),
@@ -284,10 +302,69 @@ REST_CASES: list[Any] = [
         {("request-additional-properties-opened", "info", "POST /jobs")},
         id="request-object-opened",
     ),
+    # defaults: the same request (one that leaves the value out) now asks for something else
     pytest.param(
         put(*NEW_JOB, "priority", "default", value=3),
+        {("request-default-value-changed", "breaking", "POST /jobs")},
+        id="request-field-default-value-changed",
+    ),
+    pytest.param(
+        Sides(
+            old=put(*NEW_JOB, "metadata", "properties", "source", "default", value="ui"),
+            new=put(*NEW_JOB, "metadata", "properties", "source", "default", value="api"),
+        ),
+        {("request-default-value-changed", "breaking", "POST /jobs")},
+        id="nested-request-field-default-value-changed",
+    ),
+    pytest.param(
+        Sides(new=put(*LIST, "parameters", 3, "schema", "default", value="off")),
+        {("request-default-changed", "warning", "GET /jobs")},
+        id="parameter-default-added",
+    ),
+    pytest.param(
+        drop(*NEW_JOB, "priority", "default"),
         {("request-default-changed", "warning", "POST /jobs")},
-        id="request-default-changed",
+        id="request-field-default-removed",
+    ),
+    pytest.param(
+        Sides(
+            old=put(*NEW_JOB, "name", "default", value="job"),
+            new=put(*NEW_JOB, "name", "default", value="task"),
+        ),
+        {("request-default-changed", "warning", "POST /jobs")},
+        id="required-field-default-changed-is-moot",
+    ),
+    pytest.param(
+        Sides(
+            old=put(*GET, "parameters", 0, "schema", "default", value=1),
+            new=put(*GET, "parameters", 0, "schema", "default", value=2),
+        ),
+        {("request-default-changed", "warning", "GET /jobs/{jobId}")},
+        id="required-parameter-default-changed-is-moot",
+    ),
+    pytest.param(
+        Sides(old=_flags(False), new=_flags(True)),
+        {
+            ("request-default-changed", "warning", "POST /jobs"),
+            ("request-default-value-changed", "breaking", "POST /jobs"),
+        },
+        id="one-default-sent-in-one-place-omittable-in-another",
+    ),
+    pytest.param(
+        Sides(old=_flags(False, optional_first=True), new=_flags(True, optional_first=True)),
+        {
+            ("request-default-changed", "warning", "POST /jobs"),
+            ("request-default-value-changed", "breaking", "POST /jobs"),
+        },
+        id="one-default-omittable-in-one-place-sent-in-another",
+    ),
+    pytest.param(
+        Sides(
+            old=put(*NEW_JOB, "tags", "items", "default", value="a"),
+            new=put(*NEW_JOB, "tags", "items", "default", value="b"),
+        ),
+        {("request-default-changed", "warning", "POST /jobs")},
+        id="array-item-default-changed-is-moot",
     ),
     pytest.param(
         put(*NEW_JOB, "tags", "maxItems", value=5),
@@ -409,6 +486,32 @@ REST_CASES: list[Any] = [
         drop(*GET, "responses", "404"),
         {("response-status-removed", "warning", "GET /jobs/{jobId}")},
         id="status-removed",
+    ),
+    pytest.param(
+        each(drop(*CREATE, "responses", "201"), put(*CREATE, "responses", "200", value={"description": "OK"})),
+        {
+            ("response-success-status-removed", "breaking", "POST /jobs"),
+            ("response-success-status-added", "warning", "POST /jobs"),
+        },
+        id="only-success-status-replaced",
+    ),
+    pytest.param(
+        drop("paths", "/health", "get", "responses", "204"),
+        {("response-success-status-removed", "breaking", "GET /health")},
+        id="only-success-status-removed",
+    ),
+    pytest.param(
+        Sides(old=put(*GET, "responses", "203", value={"description": "cached"})),
+        {("response-status-removed", "warning", "GET /jobs/{jobId}")},
+        id="one-of-two-success-statuses-removed",
+    ),
+    pytest.param(
+        each(drop(*CREATE, "responses", "201"), put(*CREATE, "responses", "2XX", value={"description": "OK"})),
+        {
+            ("response-status-removed", "warning", "POST /jobs"),
+            ("response-success-status-added", "warning", "POST /jobs"),
+        },
+        id="success-status-widened-to-2xx-range",
     ),
     pytest.param(
         put(*CREATE, "responses", "200", value={"description": "exists"}),
@@ -651,6 +754,14 @@ RPC_CASES: list[Any] = [
         _mapping_target_changed,
         {("discriminator-mapping-changed", "warning", STATE)},
         id="variant-mapping-target-changed",
+    ),
+    pytest.param(
+        Sides(
+            old=put(*ALERTS_REQUEST, "properties", "includeInHouseData", value={"type": "boolean", "default": True}),
+            new=put(*ALERTS_REQUEST, "properties", "includeInHouseData", value={"type": "boolean", "default": False}),
+        ),
+        {("request-default-value-changed", "breaking", ALERTS)},
+        id="variant-field-default-value-changed",
     ),
     pytest.param(
         put(*ALERTS_REQUEST, "x-effect", value="write"),
