@@ -44,7 +44,11 @@ _CATALOGUE: tuple[tuple[str, str, str], ...] = (
     ("rpc-request-type-removed", "breaking", "an RPC requestType (union variant) was removed"),
     ("rpc-request-type-added", "info", "an RPC requestType (union variant) was added"),
     ("rpc-effect-changed", "warning", "an RPC variant's x-effect changed (read <-> write)"),
-    ("discriminator-mapping-changed", "warning", "a discriminator value now maps to another schema"),
+    (
+        "discriminator-mapping-changed",
+        "warning",
+        "a discriminator value now maps to another schema, with other content (a rename alone is no change)",
+    ),
     ("discriminator-property-changed", "breaking", "a union's discriminator propertyName changed"),
     # parameters
     ("request-parameter-added-required", "breaking", "a required parameter was added"),

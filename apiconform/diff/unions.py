@@ -9,7 +9,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from apiconform.diff.nodes import Node, canonical, child, flatten, mapping, place, show_types, text, types_of
+from apiconform.diff.nodes import (
+    Node,
+    canonical,
+    child,
+    flatten,
+    mapping,
+    place,
+    same_content,
+    show_types,
+    text,
+    types_of,
+)
 from apiconform.spec import Document
 
 if TYPE_CHECKING:
@@ -35,6 +46,11 @@ def compare_unions(diff: SchemaDiff, old: Node, new: Node, root: str, path: str,
     if not old_branches or not new_branches:
         return  # a union introduced or dropped: the type comparison has judged it
     pairs, removed, added = match(old_branches, new_branches)
+    if not _discriminated(old) and not _discriminated(new):
+        # A branch now named differently but saying the same is no change. Not so under a discriminator:
+        # there a branch is matched by its value, and one left unmatched changed on the wire (with neither a
+        # mapping nor a const, the schema name is the value).
+        pairs += _same_content_pairs(diff, removed, added)
     request = diff.direction == "request"
     for branch in removed:
         rule = "request-union-branch-removed" if request else "response-union-branch-removed"
@@ -55,13 +71,31 @@ def _discriminator(diff: SchemaDiff, old: Node, new: Node, where: str) -> None:
         diff.emit("discriminator-property-changed", message, old.at("discriminator"), new.at("discriminator"))
     old_map, new_map = mapping(before.get("mapping")), mapping(after.get("mapping"))
     for value, ref in old_map.items():
-        if value in new_map and new_map[value] != ref:
+        if value not in new_map or new_map[value] == ref:
+            continue
+        if not same_content(diff.old_doc, {"$ref": ref}, diff.new_doc, {"$ref": new_map[value]}):
             diff.emit(
                 "discriminator-mapping-changed",
                 f"{where} discriminator value {value} maps to {new_map[value]} (was {ref})",
                 child(old.at("discriminator"), "mapping", value),
                 child(new.at("discriminator"), "mapping", value),
             )
+
+
+def _discriminated(node: Node) -> bool:
+    return text(mapping(node.get("discriminator")).get("propertyName")) is not None
+
+
+def _same_content_pairs(diff: SchemaDiff, removed: list[Branch], added: list[Branch]) -> list[tuple[Branch, Branch]]:
+    """Pairs an unmatched old branch with an unmatched new one of the same content; both lists shrink."""
+    pairs = []
+    for before in list(removed):
+        after = next((b for b in added if same_content(diff.old_doc, before.raw, diff.new_doc, b.raw)), None)
+        if after is not None:
+            pairs.append((before, after))
+            removed.remove(before)
+            added.remove(after)
+    return pairs
 
 
 def branches(document: Document, node: Node) -> list[Branch]:

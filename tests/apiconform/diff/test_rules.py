@@ -56,6 +56,33 @@ def _rename_target(doc: Doc) -> None:
     schemas(doc)["Target"]["discriminator"]["mapping"]["url"] = "#/components/schemas/UrlTargetV2"
 
 
+def _recursive_url_target(name: str) -> Mutation:
+    """UrlTarget (under `name`) refers to itself: a retarget must compare it by structure, not by name."""
+
+    def apply(doc: Doc) -> None:
+        if name != "UrlTarget":
+            _rename_target(doc)
+        schemas(doc)[name]["properties"]["fallback"] = ref(name)
+
+    return apply
+
+
+def _result_union(*names: str, discriminated: bool = False) -> Mutation:
+    """Job gains `result`: a oneOf of $ref branches (Text and Count, or renamed copies of them)."""
+
+    def apply(doc: Doc) -> None:
+        bodies = [{"type": "object", "properties": {"text": {"type": "string"}}}]
+        bodies.append({"type": "object", "properties": {"count": {"type": "integer"}}})
+        for name, body in zip(names, bodies, strict=True):
+            schemas(doc)[name] = copy.deepcopy(body)
+        union: Doc = {"oneOf": [ref(name) for name in names]}
+        if discriminated:  # no mapping, no const: the schema name is the value of `kind`
+            union["discriminator"] = {"propertyName": "kind"}
+        schemas(doc)["Job"]["properties"]["result"] = union
+
+    return apply
+
+
 def _rename_path_param(doc: Doc) -> None:
     item = doc["paths"].pop("/jobs/{jobId}")
     item["get"]["parameters"][0]["name"] = "id"
@@ -391,10 +418,46 @@ REST_CASES: list[Any] = [
         {("request-union-branch-added", "info", "POST /jobs")},
         id="request-oneof-branch-added",
     ),
+    # a retarget to a schema of another name: no change when the content is the same (refs followed)
+    pytest.param(_rename_target, set(), id="discriminator-retarget-to-identical-schema-is-no-change"),
     pytest.param(
-        _rename_target,
-        {("discriminator-mapping-changed", "warning", "POST /jobs")},
+        each(_rename_target, put(*S, "UrlTargetV2", "description", value="where to send it (v2)")),
+        set(),
+        id="discriminator-retarget-differing-in-documentation-only-is-no-change",
+    ),
+    pytest.param(
+        Sides(old=_recursive_url_target("UrlTarget"), new=_recursive_url_target("UrlTargetV2")),
+        set(),
+        id="discriminator-retarget-to-identical-recursive-schema-is-no-change",
+    ),
+    pytest.param(
+        each(_rename_target, put(*S, "UrlTargetV2", "properties", "url", "format", value="iri")),
+        {
+            ("discriminator-mapping-changed", "warning", "POST /jobs"),
+            ("request-format-changed", "breaking", "POST /jobs"),
+        },
         id="generic-discriminator-mapping-changed",
+    ),
+    pytest.param(
+        Sides(old=_result_union("Text", "Count"), new=_result_union("Text", "Tally")),
+        set(),
+        id="oneof-ref-branch-renamed-identical-is-no-change",
+    ),
+    pytest.param(
+        Sides(
+            old=_result_union("Text", "Count"),
+            new=each(_result_union("Text", "Tally"), put(*S, "Tally", value={"type": "object"})),
+        ),
+        on_jobs("response-union-branch-removed", "info") | on_jobs("response-union-branch-added", "breaking"),
+        id="oneof-ref-branch-renamed-and-changed",
+    ),
+    pytest.param(
+        Sides(
+            old=_result_union("Text", "Count", discriminated=True),
+            new=_result_union("Text", "Tally", discriminated=True),
+        ),
+        on_jobs("response-union-branch-removed", "info") | on_jobs("response-union-branch-added", "breaking"),
+        id="implicit-discriminator-value-renamed-is-a-change",
     ),
     pytest.param(
         put(*S, "UrlTarget", "properties", "url", "format", value="iri"),
@@ -712,6 +775,16 @@ def _mapping_target_changed(doc: Doc) -> None:
     )
 
 
+def _answer_renamed(doc: Doc) -> None:
+    schemas(doc)["RequestState"] = schemas(doc).pop("GetRequestStateResponse")
+    schemas(doc)["GetRequestStateRequest"]["x-response-schema"] = "#/components/schemas/RequestState"
+    schemas(doc)["GetRequestStateRequestV2"] = schemas(doc).pop("GetRequestStateRequest")
+    schemas(doc)["MendRequest"]["oneOf"][1] = ref("GetRequestStateRequestV2")
+    schemas(doc)["MendRequest"]["discriminator"]["mapping"]["getRequestState"] = (
+        "#/components/schemas/GetRequestStateRequestV2"
+    )
+
+
 RPC_CASES: list[Any] = [
     pytest.param(_variant_removed, {("rpc-request-type-removed", "breaking", RISK)}, id="variant-removed"),
     pytest.param(
@@ -750,9 +823,14 @@ RPC_CASES: list[Any] = [
         {("response-enum-value-added", "breaking", STATE), ("response-enum-value-removed", "info", STATE)},
         id="variant-response-enum-value-renamed",
     ),
+    pytest.param(_mapping_target_changed, set(), id="variant-retarget-to-identical-schema-is-no-change"),
+    pytest.param(_answer_renamed, set(), id="variant-and-its-answer-renamed-identical-is-no-change"),
     pytest.param(
-        _mapping_target_changed,
-        {("discriminator-mapping-changed", "warning", STATE)},
+        each(
+            _mapping_target_changed,
+            put(*MEND, "GetRequestStateRequestV2", "properties", "verbose", value={"type": "boolean"}),
+        ),
+        {("discriminator-mapping-changed", "warning", STATE), ("request-property-added", "info", STATE)},
         id="variant-mapping-target-changed",
     ),
     pytest.param(
