@@ -1,6 +1,6 @@
 """The dependency direction in ARCHITECTURE.md, enforced: a module never imports from a layer to its right.
 
-core (errors, surfaces, spec, openapi, validation, redact, rpc, model_base, quirks)
+core (errors, config, surfaces, spec, openapi, validation, redact, rpc, model_base, quirks)
   <- spec tooling (lint, codegen, models) <- mocks engine <- vendors <- runner / diff / proxy / compare
   <- reports <- commands, cli, pytest_plugin
 """
@@ -13,7 +13,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "apiconform"
 
 LAYERS: list[tuple[str, ...]] = [
-    ("errors", "surfaces", "spec", "openapi", "validation", "redact", "rpc", "model_base", "quirks"),
+    ("errors", "config", "surfaces", "spec", "openapi", "validation", "redact", "rpc", "model_base", "quirks"),
     ("lint", "_lint_osv", "_lint_rules", "_lint_schema", "_lint_walk", "codegen", "models"),
     ("mocks",),
     ("vendors",),

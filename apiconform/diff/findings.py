@@ -7,8 +7,10 @@ depending on what it does (a value outside the old range, a status code it does 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+
+from apiconform.errors import UsageError, did_you_mean
 
 SEVERITIES = ("breaking", "warning", "info")
 SPEC_LABEL = "(spec)"  # the operation label of document-wide findings (servers, security schemes)
@@ -177,15 +179,34 @@ RULES: dict[str, Rule] = {rid: Rule(rid, sev, summary) for rid, sev, summary in 
 Emit = Callable[[str, str, str, str], None]  # (rule, message, old_pointer, new_pointer)
 
 
-class Sink:
-    """Collects findings, de-duplicated; severity comes from the catalogue, never from the call site."""
+def severity_overrides(table: Mapping[str, str], where: str) -> dict[str, str]:
+    """A team's `rule id = severity` choices (`[diff.severity]`), checked; `where` names their file."""
+    for rule, severity in table.items():
+        if rule not in RULES:
+            raise UsageError(
+                f"{where}: {rule!r} is not a rule id{did_you_mean(rule, RULES)}; the rule ids are listed in"
+                " the rule catalogue (examples/upgrade/README.md)"
+            )
+        if severity not in SEVERITIES:
+            raise UsageError(
+                f"{where}: {rule} = {severity!r} is not a severity{did_you_mean(severity, SEVERITIES)};"
+                f" use one of {', '.join(SEVERITIES)}"
+            )
+    return {rule: severity for rule, severity in table.items() if severity != RULES[rule].severity}
 
-    def __init__(self) -> None:
+
+class Sink:
+    """Collects findings, de-duplicated; severity comes from the catalogue (or a team's override for that rule),
+    never from the call site."""
+
+    def __init__(self, severity: Mapping[str, str] | None = None) -> None:
         self._found: dict[Finding, None] = {}
+        self._severity = dict(severity or {})
 
     def emitter(self, operation: str) -> Emit:
         def emit(rule: str, message: str, old_pointer: str, new_pointer: str) -> None:
-            finding = Finding(rule, RULES[rule].severity, message, operation, old_pointer, new_pointer)
+            severity = self._severity.get(rule) or RULES[rule].severity
+            finding = Finding(rule, severity, message, operation, old_pointer, new_pointer)
             self._found.setdefault(finding, None)
 
         return emit

@@ -364,6 +364,67 @@ def test_messages_go_through_the_redactor(tmp_path: Path, capsys: pytest.Capture
     assert "request body field userKey changed maxLength none -> 64" in out
 
 
+def _default_changed(tmp_path: Path) -> tuple[str, str]:
+    old = rest()
+    new = copy.deepcopy(old)
+    schemas(new)["NewJob"]["properties"]["priority"]["default"] = 3
+    return _write(tmp_path / "old.yaml", old), _write(tmp_path / "new.yaml", new)
+
+
+def test_config_overrides_a_rules_severity_and_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    old, new = _default_changed(tmp_path)
+    assert run_diff(_args(old, new)) == 1
+    assert capsys.readouterr().out.startswith("BREAKING request-default-value-changed POST /jobs:")
+    config = tmp_path / "team.toml"
+    config.write_text('[diff.severity]\nrequest-default-value-changed = "warning"\n', encoding="utf-8")
+    assert run_diff(_args(old, new, "--config", str(config))) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith("WARNING request-default-value-changed POST /jobs:")
+    assert captured.out.endswith("1 change: 0 breaking, 1 warning, 0 info\n")
+    assert captured.err == f"apiconform: diff: severity from {config}: request-default-value-changed = warning\n"
+    assert run_diff(_args(old, new, "--config", str(config), "--fail-on", "warning")) == 1
+
+
+def test_config_is_found_in_the_current_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old, new = _default_changed(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.apiconform.diff.severity]\nrequest-default-value-changed = "info"\n', encoding="utf-8"
+    )
+    assert run_diff(_args(old, new, "--fail-on", "warning")) == 0
+    assert "INFO request-default-value-changed" in capsys.readouterr().out
+    (tmp_path / "apiconform.toml").write_text("[diff.severity]\n", encoding="utf-8")  # wins: no overrides
+    assert run_diff(_args(old, new)) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        (
+            '[diff.severity]\nrequest-default-changd = "info"\n',
+            "[diff.severity]: 'request-default-changd' is not a rule id (did you mean 'request-default-changed'?)",
+        ),
+        ('[diff.severity]\nserver-added = "error"\n', "server-added = 'error' is not a severity; use one of"),
+        ('[diff]\nfail-on = "warning"\n', "unknown key 'fail-on' in [diff]"),
+    ],
+)
+def test_bad_config_exits_2_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, fragment: str
+) -> None:
+    old, new = _default_changed(tmp_path)
+    config = tmp_path / "apiconform.toml"
+    config.write_text(text, encoding="utf-8")
+    assert run_diff(_args(old, new, "--config", str(config))) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith(f"apiconform: error: {config}") and fragment in captured.err
+    assert captured.err.count("\n") == 1
+    assert run_diff(_args(old, new, "--config", str(tmp_path / "absent.toml"))) == 2
+    assert "absent.toml not found" in capsys.readouterr().err
+
+
 # REV:path ------------------------------------------------------------------------------------------------------
 
 
