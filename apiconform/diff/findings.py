@@ -7,8 +7,9 @@ depending on what it does (a value outside the old range, a status code it does 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 from apiconform.errors import UsageError, did_you_mean
 
@@ -28,6 +29,9 @@ class Finding:
     operation: str
     old_pointer: str = ""
     new_pointer: str = ""
+    # The change said of the shared schema that holds it ('Alert.type gained enum value "X"'), so that text and
+    # Markdown show one change once with the operations it reaches; "" when the change is the operation's own.
+    shared: str = ""
 
 
 @dataclass(frozen=True)
@@ -176,7 +180,9 @@ _CATALOGUE: tuple[tuple[str, str, str], ...] = (
 )
 RULES: dict[str, Rule] = {rid: Rule(rid, sev, summary) for rid, sev, summary in _CATALOGUE}
 
-Emit = Callable[[str, str, str, str], None]  # (rule, message, old_pointer, new_pointer)
+
+class Emit(Protocol):
+    def __call__(self, rule: str, message: str, old_pointer: str, new_pointer: str, shared: str = "") -> None: ...
 
 
 def severity_overrides(table: Mapping[str, str], where: str) -> dict[str, str]:
@@ -204,9 +210,9 @@ class Sink:
         self._severity = dict(severity or {})
 
     def emitter(self, operation: str) -> Emit:
-        def emit(rule: str, message: str, old_pointer: str, new_pointer: str) -> None:
+        def emit(rule: str, message: str, old_pointer: str, new_pointer: str, shared: str = "") -> None:
             severity = self._severity.get(rule) or RULES[rule].severity
-            finding = Finding(rule, severity, message, operation, old_pointer, new_pointer)
+            finding = Finding(rule, severity, message, operation, old_pointer, new_pointer, shared)
             self._found.setdefault(finding, None)
 
         return emit

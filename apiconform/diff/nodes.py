@@ -41,6 +41,45 @@ def place(root: str, path: str) -> str:
     return f"{root} field {path}" if path else root
 
 
+@dataclass(frozen=True)
+class At:
+    """Where a change is: `where` in the operation ('response 200 field items[].status'), `about` in the spec's
+    shared schemas ('Status', 'Job.note'; None when the schema is not one of components/schemas)."""
+
+    where: str
+    about: str | None
+
+    def member(self, name: str) -> str | None:
+        return f"{self.about}.{name}" if self.about else None
+
+
+_SCHEMAS = "/components/schemas/"
+
+
+def subject(pointer: str) -> str | None:
+    """`Alert.type` for /components/schemas/Alert/properties/type: a schema node named as a reader of the spec
+    finds it (`[]` items, `{*}` additionalProperties, allOf members merged); None outside components/schemas."""
+    if not pointer.startswith(_SCHEMAS):
+        return None
+    name, *parts = [p.replace("~1", "/").replace("~0", "~") for p in pointer[len(_SCHEMAS) :].split("/")]
+    found, index = name, 0
+    while index < len(parts):
+        part, following = parts[index], parts[index + 1] if index + 1 < len(parts) else None
+        if part in ("properties", "patternProperties") and following is not None:
+            found, index = f"{found}.{following}", index + 2
+        elif part == "items":
+            found, index = f"{found}[]", index + 1
+        elif part == "additionalProperties":
+            found, index = f"{found}{{*}}", index + 1
+        elif part == "allOf" and following is not None:
+            index += 2  # allOf members are merged into the schema that holds them
+        elif part in ("oneOf", "anyOf", "prefixItems") and following is not None:
+            found, index = f"{found}.{part}[{following}]", index + 2
+        else:
+            return None
+    return found
+
+
 def deref(document: Document, raw: Any, pointer: str) -> tuple[Any, str]:
     """Follow local `$ref`s (the whole node must be a reference); external or broken refs stay as they are."""
     hops = 0

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from apiconform.diff.nodes import (
+    At,
     Node,
     canonical,
     child,
     flatten,
     mapping,
-    place,
     same_content,
     show_types,
     text,
@@ -41,8 +41,8 @@ def compare_unions(diff: SchemaDiff, old: Node, new: Node, root: str, path: str,
     old_branches, new_branches = branches(diff.old_doc, old), branches(diff.new_doc, new)
     if not old_branches and not new_branches:
         return
-    where = place(root, path)
-    _discriminator(diff, old, new, where)
+    at = diff.at(root, path, new.ptr or old.ptr)
+    _discriminator(diff, old, new, at)
     if not old_branches or not new_branches:
         return  # a union introduced or dropped: the type comparison has judged it
     pairs, removed, added = match(old_branches, new_branches)
@@ -54,29 +54,30 @@ def compare_unions(diff: SchemaDiff, old: Node, new: Node, root: str, path: str,
     request = diff.direction == "request"
     for branch in removed:
         rule = "request-union-branch-removed" if request else "response-union-branch-removed"
-        diff.emit(rule, f"{where} lost {branch.kind} branch {branch.key}", branch.ptr, "")
+        diff.report(at, rule, f"lost {branch.kind} branch {branch.key}", branch.ptr, "")
     for branch in added:
         rule = "request-union-branch-added" if request else "response-union-branch-added"
-        diff.emit(rule, f"{where} gained {branch.kind} branch {branch.key}", "", branch.ptr)
+        diff.report(at, rule, f"gained {branch.kind} branch {branch.key}", "", branch.ptr)
     for before, after in pairs:
         diff.compare(before.raw, after.raw, before.ptr, after.ptr, root, f"{path}<{after.key}>", omittable=omittable)
 
 
-def _discriminator(diff: SchemaDiff, old: Node, new: Node, where: str) -> None:
+def _discriminator(diff: SchemaDiff, old: Node, new: Node, at: At) -> None:
     before, after = old.get("discriminator"), new.get("discriminator")
     if not isinstance(before, dict) or not isinstance(after, dict):
         return
     if before.get("propertyName") != after.get("propertyName"):
-        message = f"{where} changed discriminator {before.get('propertyName')} -> {after.get('propertyName')}"
-        diff.emit("discriminator-property-changed", message, old.at("discriminator"), new.at("discriminator"))
+        message = f"changed discriminator {before.get('propertyName')} -> {after.get('propertyName')}"
+        diff.report(at, "discriminator-property-changed", message, old.at("discriminator"), new.at("discriminator"))
     old_map, new_map = mapping(before.get("mapping")), mapping(after.get("mapping"))
     for value, ref in old_map.items():
         if value not in new_map or new_map[value] == ref:
             continue
         if not same_content(diff.old_doc, {"$ref": ref}, diff.new_doc, {"$ref": new_map[value]}):
-            diff.emit(
+            diff.report(
+                at,
                 "discriminator-mapping-changed",
-                f"{where} discriminator value {value} maps to {new_map[value]} (was {ref})",
+                f"discriminator value {value} maps to {new_map[value]} (was {ref})",
                 child(old.at("discriminator"), "mapping", value),
                 child(new.at("discriminator"), "mapping", value),
             )

@@ -175,6 +175,9 @@ def test_worked_example_reports_exactly_the_documented_changes() -> None:
     )
     assert triples(findings) == expected, stale
     assert len(findings) == len(expected), stale
+    top_readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for line in render(findings, "text").splitlines():  # README.md shows the text form, pointers cut
+        assert re.sub(r" \(old: .*\)$", "", line) + "\n" in top_readme, f"README.md's worked example lacks: {line}"
     readme = (EXAMPLE / "README.md").read_text(encoding="utf-8")
     assert render(findings, "md") in readme, (
         "examples/upgrade/README.md no longer shows the actual output: paste the output of "
@@ -239,13 +242,55 @@ def test_golden_text_and_markdown() -> None:
     _golden("multi.md", render(findings, "md"))
 
 
-def test_text_is_one_line_per_finding_plus_summary() -> None:
+def _new_rules_change(doc: Doc) -> None:
+    """A changed default, the only success status replaced, an identical retarget, shared and global changes."""
+    schemas(doc)["NewJob"]["properties"]["priority"]["default"] = 3
+    create = doc["paths"]["/jobs"]["post"]["responses"]
+    create["200"] = create.pop("201")
+    doc["paths"]["/jobs"]["get"]["parameters"][3]["schema"]["default"] = "off"
+    schemas(doc)["UrlTargetV2"] = schemas(doc).pop("UrlTarget")
+    schemas(doc)["Target"]["oneOf"][1] = ref("UrlTargetV2")
+    schemas(doc)["Target"]["discriminator"]["mapping"]["url"] = "#/components/schemas/UrlTargetV2"
+    schemas(doc)["Job"]["properties"]["progress"]["maximum"] = 1000
+    doc["security"] = [{"bearer": ["jobs:read"]}]
+
+
+def test_golden_new_rules_and_grouping() -> None:
+    old = rest()
+    new = copy.deepcopy(old)
+    _new_rules_change(new)
+    findings = diff_documents(old, new)
+    _golden("rules.txt", render(findings, "text"))
+    _golden("rules.md", render(findings, "md"))
+
+
+def test_text_is_one_line_per_change_and_counts_per_operation() -> None:
     findings = _multi()
     lines = render(findings, "text").splitlines()
-    assert len(lines) == len(findings) + 1
-    assert lines[0].startswith("BREAKING ")
-    assert lines[-1] == "14 changes: 5 breaking, 4 warning, 5 info"
+    assert len(lines) == 8 + 1  # 14 findings: three changes of a shared schema reach three operations each
+    assert (
+        'BREAKING response-enum-value-added Status gained enum value "CANCELLED" — 3 operations: GET /jobs,'
+        " GET /jobs/{jobId}, POST /jobs (old: -, new: /components/schemas/Status/enum/3)"
+    ) in lines
+    assert lines[-1] == "14 changes (counted per operation): 5 breaking, 4 warning, 5 info"
     assert render([], "text") == "no changes (0 breaking, 0 warning, 0 info)\n"
+
+
+def test_a_shared_schema_met_twice_in_one_operation_is_one_line_saying_the_schema() -> None:
+    old = rest()
+    schemas(old)["NewJob"]["properties"]["status"] = ref("Status")  # Status in GET /jobs' query and POST's body
+    old["paths"]["/jobs"]["post"]["parameters"] = [{"name": "status", "in": "query", "schema": ref("Status")}]
+    new = copy.deepcopy(old)
+    schemas(new)["Status"]["enum"].remove("DONE")
+    findings = [f for f in diff_documents(old, new) if f.rule == "request-enum-value-removed"]
+    assert [f.operation for f in findings] == ["GET /jobs", "POST /jobs", "POST /jobs"]
+    lines = render(findings, "text").splitlines()
+    assert lines[0].startswith(
+        'BREAKING request-enum-value-removed Status lost enum value "DONE" — 2 operations: GET /jobs, POST /jobs'
+    )
+    assert lines[1] == "3 changes (counted per operation): 3 breaking, 0 warning, 0 info"
+    single = render(findings[1:], "text").splitlines()[0]
+    assert single.startswith('BREAKING request-enum-value-removed POST /jobs: Status lost enum value "DONE"')
 
 
 def test_json_has_stable_keys_and_counts() -> None:
@@ -274,7 +319,9 @@ def test_markdown_escapes_spec_text() -> None:
     assert "@team" not in table
     assert not re.search(r"(?<!\\)<", table), "raw HTML must be escaped"
     assert not re.search(r"(?<!\\)\]\(", table), "links must be escaped"
-    for row in (line for line in table.splitlines() if line.startswith("| `")):
+    rows = [line for line in table.splitlines() if line.startswith("| ") and not line.startswith("| Operation")]
+    assert any(row.startswith("| 3 operations: ") for row in rows)
+    for row in rows:
         assert len(re.findall(r"(?<!\\)\|", row)) == 5, row
 
 
@@ -305,7 +352,7 @@ def test_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str], change: 
     args = _args(_write(tmp_path / "old.yaml", old), _write(tmp_path / "new.yaml", new), "--fail-on", fail_on)
     assert run_diff(args) == code
     out = capsys.readouterr().out
-    assert out.splitlines()[-1].startswith("no changes" if change == "none" else "1 change:")
+    assert out.splitlines()[-1].startswith("no changes" if change == "none" else "1 change (counted per operation):")
 
 
 def test_output_file_and_formats(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -315,7 +362,7 @@ def test_output_file_and_formats(tmp_path: Path, capsys: pytest.CaptureFixture[s
     report = tmp_path / "diff.json"
     assert run_diff(_args(old_path, new_path, "--format", "json", "--output", str(report))) == 1
     assert json.loads(report.read_text(encoding="utf-8"))["total"] == 14
-    assert capsys.readouterr().out == f"{report}: 14 changes: 5 breaking, 4 warning, 5 info\n"
+    assert capsys.readouterr().out == f"{report}: 14 changes (counted per operation): 5 breaking, 4 warning, 5 info\n"
     for fmt in ("text", "md", "junit"):
         assert run_diff(_args(old_path, new_path, "--format", fmt)) == 1
         assert capsys.readouterr().out == render(_multi(), fmt)
@@ -380,7 +427,7 @@ def test_config_overrides_a_rules_severity_and_says_so(tmp_path: Path, capsys: p
     assert run_diff(_args(old, new, "--config", str(config))) == 0
     captured = capsys.readouterr()
     assert captured.out.startswith("WARNING request-default-value-changed POST /jobs:")
-    assert captured.out.endswith("1 change: 0 breaking, 1 warning, 0 info\n")
+    assert captured.out.endswith("1 change (counted per operation): 0 breaking, 1 warning, 0 info\n")
     assert captured.err == f"apiconform: diff: severity from {config}: request-default-value-changed = warning\n"
     assert run_diff(_args(old, new, "--config", str(config), "--fail-on", "warning")) == 1
 
