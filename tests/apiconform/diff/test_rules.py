@@ -909,6 +909,11 @@ def test_readme_lists_the_rule_catalogue() -> None:
     assert listed == {rule.id: rule.severity for rule in RULES.values()}
 
 
+def test_the_readme_states_the_rule_count() -> None:
+    readme = (EXAMPLE.parents[1] / "README.md").read_text(encoding="utf-8")
+    assert f"{len(RULES)} rules with stable ids" in readme
+
+
 def test_rule_catalogue_is_well_formed() -> None:
     assert len(RULES) >= 60
     for rule in RULES.values():
