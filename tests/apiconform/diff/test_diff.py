@@ -24,6 +24,7 @@ import yaml
 
 from apiconform.commands.diff import add_arguments, run_diff
 from apiconform.diff import SEVERITIES, Finding, at_or_above, diff_documents, load_side, render
+from apiconform.diff.nodes import subject
 from apiconform.errors import SpecError, UsageError
 from apiconform.spec import load_document
 from tests.apiconform.diff.bases import Doc, mend_like, ref, rest, schemas, triples
@@ -274,6 +275,25 @@ def test_text_is_one_line_per_change_and_counts_per_operation() -> None:
     ) in lines
     assert lines[-1] == "14 changes (counted per operation): 5 breaking, 4 warning, 5 info"
     assert render([], "text") == "no changes (0 breaking, 0 warning, 0 info)\n"
+
+
+@pytest.mark.parametrize(
+    ("pointer", "expected"),
+    [
+        ("/components/schemas/Alert", "Alert"),
+        ("/components/schemas/Alert/properties/type", "Alert.type"),
+        ("/components/schemas/JobList/properties/items/items/properties/note", "JobList.items[].note"),
+        ("/components/schemas/Job/properties/owner/allOf/1", "Job.owner"),
+        ("/components/schemas/Tags/additionalProperties", "Tags{*}"),
+        ("/components/schemas/Target/oneOf/1/properties/url", "Target.oneOf[1].url"),
+        ("/components/schemas/a~1b/properties/c~0d", "a/b.c~d"),
+        ("/components/schemas/Alert/properties/type/enum/5", None),  # a keyword, not a schema node
+        ("/paths/~1jobs/get/parameters/0/schema", None),  # the operation's own schema
+        ("", None),
+    ],
+)
+def test_a_shared_schema_node_is_named_as_a_reader_finds_it(pointer: str, expected: str | None) -> None:
+    assert subject(pointer) == expected
 
 
 def test_a_shared_schema_met_twice_in_one_operation_is_one_line_saying_the_schema() -> None:
