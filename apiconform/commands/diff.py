@@ -79,7 +79,12 @@ def run_diff(args: argparse.Namespace) -> int:
         overrides = _severity_overrides(getattr(args, "config", None))
         old, new = load_side(str(args.old)), load_side(str(args.new))
         findings = [
-            dataclasses.replace(f, message=redactor.text(f.message), operation=redactor.text(f.operation))
+            dataclasses.replace(
+                f,
+                message=redactor.text(f.message),
+                operation=redactor.text(f.operation),
+                shared=redactor.text(f.shared),
+            )
             for f in diff_documents(old, new, severity=overrides)
         ]
         report = render(findings, fmt, fail_on=fail_on)

@@ -423,10 +423,12 @@ def test_messages_go_through_the_redactor(tmp_path: Path, capsys: pytest.Capture
     variant = schemas(new)["GetRequestStateRequest"]
     variant["properties"]["userKey"]["default"] = "Bearer abcdefghijklmnopqrstuvwxyz"
     variant["properties"]["userKey"]["maxLength"] = 64
+    schemas(new)["AgentInfo"]["properties"]["agent"]["default"] = "Bearer zyxwvutsrqponmlkjihgfedcba"  # grouped
     args = _args(_write(tmp_path / "old.yaml", old), _write(tmp_path / "new.yaml", new), "--fail-on", "warning")
     assert run_diff(args) == 1
     out = capsys.readouterr().out
-    assert "abcdefghijklmnop" not in out and "Bearer [REDACTED]" in out
+    assert "AgentInfo.agent changed default none -> " in out, "the grouped line (said of the shared schema)"
+    assert "abcdefghijklmnop" not in out and "zyxwvutsrqpon" not in out and "Bearer [REDACTED]" in out
     # field names that look like secret keys stay readable: messages never read "userKey: <value>"
     assert "request body field userKey changed maxLength none -> 64" in out
 
