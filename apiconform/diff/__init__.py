@@ -62,7 +62,7 @@ def diff_documents(
 ) -> list[Finding]:
     """Every change from `old` to `new`, classified; sorted by severity, operation, rule (deterministic).
     `severity`: rule id -> severity, a team's overrides of the catalogue (checked by `severity_overrides`)."""
-    sink = Sink(severity)
+    sink = Sink(severity_overrides(severity or {}, "severity overrides"))
     spec_emit = sink.emitter(SPEC_LABEL)
     compare_servers(spec_emit, old, new)
     compare_security_schemes(spec_emit, old, new)

@@ -1,4 +1,5 @@
-"""Findings and the rule catalogue: every rule id has one fixed severity, judged from a client's point of view.
+"""Findings and the rule catalogue: every rule id has one fixed severity, judged from a client's point of view
+(a team that judges a rule otherwise overrides it by id: `[diff.severity]`, see `severity_overrides`).
 
 `breaking`: a client that worked against the old spec can fail against the new one (a request it sends is now
 rejected, or an answer it parses no longer fits what it expects). `warning`: it may fail or behave differently,
