@@ -1,6 +1,6 @@
 """The dependency direction in ARCHITECTURE.md, enforced: a module never imports from a layer to its right.
 
-core (errors, surfaces, spec, openapi, validation, redact, rpc, checks, contract, model_base, quirks)
+core (errors, config, surfaces, spec, openapi, validation, redact, rpc, checks, contract, model_base, quirks)
   <- spec tooling (lint, codegen, models) <- mocks engine <- vendors <- runner / diff / proxy / compare
   <- reports <- commands, cli, pytest_plugin
 
@@ -18,6 +18,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "apiconform"
 LAYERS: list[tuple[str, ...]] = [
     (
         "errors",
+        "config",
         "surfaces",
         "spec",
         "openapi",
