@@ -3,6 +3,8 @@ and server certificate, and a fresh mock per test (the clients write: they delet
 
 from __future__ import annotations
 
+import fcntl
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.clients import sidevenv
-from tests.clients.harness import Certificates, Clients, Mock, TlsFront, make_certificates
+from tests.clients.harness import Certificates, Clients, GitHubStub, Mock, TlsFront, fake_java, make_certificates
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -52,3 +54,25 @@ def workdir(tmp_path: Path) -> Path:
     path = tmp_path / "client"
     path.mkdir()
     return path
+
+
+# ws-sdk's WSClient keeps the Unified Agent in a fixed folder ("/tmp/" + its tool name); see GitHubStub.
+UA_JAR = Path("/tmp/sdk/wss-unified-agent.jar")
+
+
+@pytest.fixture(scope="session")
+def github(certificates: Certificates, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """The environment under which ws_sdk.WS() constructs offline: HTTPS_PROXY to the loopback GitHub stub and a
+    fake `java` first on PATH. The placeholder agent jar is put in place once, under a lock, so two xdist workers'
+    first runs do not race on the SDK's download-and-rename of that file."""
+    with (UA_JAR.parent.parent / ".apiconform-ws-sdk.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not UA_JAR.exists():
+            UA_JAR.parent.mkdir(parents=True, exist_ok=True)
+            tmp = UA_JAR.with_suffix(".tmp")
+            tmp.write_bytes(b"placeholder: the Unified Agent is never run")
+            tmp.replace(UA_JAR)
+    stub = GitHubStub(certificates)
+    java = fake_java(tmp_path_factory.mktemp("fake-java"))
+    yield {"HTTPS_PROXY": stub.proxy_url, "PATH": f"{java}{os.pathsep}{os.environ.get('PATH', '')}"}
+    stub.stop()

@@ -149,7 +149,7 @@ def make_certificates(directory: Path) -> Certificates:
     cert, key, csr = directory / "server.pem", directory / "server.key", directory / "server.csr"
     ext = directory / "server.ext"
     ext.write_text(
-        "subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
+        "subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:api.github.com,DNS:github.com\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
         encoding="utf-8",
     )
     ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
@@ -193,6 +193,107 @@ def make_certificates(directory: Path) -> Certificates:
 
 def _openssl(*args: str | Path) -> None:
     subprocess.run(["openssl", *map(str, args)], check=True, capture_output=True, timeout=60)
+
+
+class _LoopThread:
+    """An asyncio server on a free loopback port, run in a daemon thread."""
+
+    def __init__(self, handler: Any, context: ssl.SSLContext | None) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.ready = threading.Event()
+        self.port = 0
+        self.thread = threading.Thread(target=self._run, args=(handler, context), daemon=True)
+        self.thread.start()
+        assert self.ready.wait(STARTUP_S), "loopback server did not start"
+
+    def _run(self, handler: Any, context: ssl.SSLContext | None) -> None:
+        asyncio.set_event_loop(self.loop)
+        server = self.loop.run_until_complete(
+            asyncio.start_server(handler, "127.0.0.1", 0, ssl=context, ssl_handshake_timeout=10 if context else None)
+        )
+        self.port = server.sockets[0].getsockname()[1]
+        self.ready.set()
+        self.loop.run_forever()
+        server.close()
+        self.loop.run_until_complete(server.wait_closed())
+        self.loop.close()
+
+    def stop(self) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(STARTUP_S)
+
+
+class GitHubStub:
+    """What ws-sdk's `WS()` constructor needs from GitHub, served on loopback: the SDK (via `requests`) asks
+    api.github.com for the latest Unified Agent release and downloads the agent jar from github.com before any Mend
+    call. Clients reach this stub through HTTPS_PROXY: it accepts CONNECT to those two hosts only (anything else is
+    refused, nothing is ever forwarded off the machine), terminates TLS with the throwaway certificate and answers
+    the release query with a fixed tag and the download with a placeholder jar. A fake `java` on PATH (see
+    `fake_java`) answers the SDK's version probe of that jar, so the agent is never run."""
+
+    HOSTS = ("api.github.com:443", "github.com:443")
+    TAG = "v99.0.0"
+
+    def __init__(self, certificates: Certificates) -> None:
+        self.context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        self.context.load_cert_chain(certificates.cert, certificates.key)
+        self.requests: list[str] = []
+        self.server = _LoopThread(self._connect, None)
+        self.port = self.server.port
+
+    @property
+    def proxy_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    async def _connect(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        with contextlib.suppress(OSError, ConnectionError, ssl.SSLError, asyncio.IncompleteReadError):
+            head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1")
+            method, target = head.split(" ", 2)[:2]
+            if method != "CONNECT" or target not in self.HOSTS:
+                writer.write(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n")
+                await writer.drain()
+                return
+            writer.write(b"HTTP/1.1 200 Connection established\r\n\r\n")
+            await writer.drain()
+            await writer.start_tls(self.context)
+            request = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1")
+            path = request.split(" ", 2)[1]
+            self.requests.append(f"{target.split(':')[0]}{path}")
+            if path.endswith("/releases/latest"):
+                body, kind = json.dumps({"tag_name": self.TAG}).encode(), b"application/json"
+            else:
+                body, kind = b"placeholder: the Unified Agent is never run", b"application/java-archive"
+            writer.write(
+                b"HTTP/1.1 200 OK\r\nContent-Type: "
+                + kind
+                + b"\r\nConnection: close\r\n"
+                + f"Content-Length: {len(body)}\r\n\r\n".encode()
+                + body
+            )
+            await writer.drain()
+        with contextlib.suppress(OSError, ConnectionError, ssl.SSLError, RuntimeError):
+            writer.close()
+
+    def stop(self) -> None:
+        self.server.stop()
+
+
+def fake_java(directory: Path) -> Path:
+    """A `java` for PATH that answers `-version` and the Unified Agent's `-v` (a version newer than the stub's
+    release), so ws-sdk's WSClient finds its agent current and never downloads or runs it."""
+    directory.mkdir(parents=True, exist_ok=True)
+    java = directory / "java"
+    java.write_text(
+        "#!/bin/sh\n"
+        'case " $* " in\n'
+        '  *" -version "*) echo \'openjdk version "17.0.0"\' >&2 ;;\n'
+        '  *" -v "*) echo "99.0.0" ;;\n'
+        '  *) echo "fake java: the Unified Agent is not run in tests" >&2; exit 1 ;;\n'
+        "esac\n",
+        encoding="utf-8",
+    )
+    java.chmod(0o755)
+    return directory
 
 
 class TlsFront:

@@ -73,7 +73,9 @@ def ignored_cves(mock: Mock, project_token: str) -> set[str]:
     return {a["vulnerability"]["name"] for a in answer["alerts"] if a.get("vulnerability")}
 
 
-@pytest.mark.xfail(strict=True, reason=f"observed-mode mock needed: {IGNORED_FIELDS} and {ALERTS_KEY}")
+@pytest.mark.xfail(
+    strict=True, raises=AssertionError, reason=f"observed-mode mock needed: {IGNORED_FIELDS} and {ALERTS_KEY}"
+)
 def test_baseline_ignores_in_the_new_project_what_the_old_one_ignored(
     clients: Clients, mend: Mock, mend_https: TlsFront, workdir: Path
 ) -> None:
@@ -85,7 +87,7 @@ def test_baseline_ignores_in_the_new_project_what_the_old_one_ignored(
     assert cve in ignored_cves(mend, destination), run.describe()
 
 
-@pytest.mark.xfail(strict=True, reason=f"observed-mode mock needed: {ALERTS_KEY}")
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=f"observed-mode mock needed: {ALERTS_KEY}")
 def test_white_list_ignores_the_listed_cves(clients: Clients, mend: Mock, mend_https: TlsFront, workdir: Path) -> None:
     ignored, baseline, destination = carried_over(mend)
     active = mend.call({"requestType": "getProjectAlerts", "projectToken": destination})["apiAlertInfo"]
@@ -100,7 +102,7 @@ def test_white_list_ignores_the_listed_cves(clients: Clients, mend: Mock, mend_h
     assert cve in ignored_cves(mend, destination), run.describe()
 
 
-@pytest.mark.xfail(strict=True, reason=f"observed-mode mock needed: {IGNORED_FIELDS}")
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=f"observed-mode mock needed: {IGNORED_FIELDS}")
 def test_create_exports_the_ignored_alerts_of_every_project_to_yaml(
     clients: Clients, mend: Mock, mend_https: TlsFront, workdir: Path
 ) -> None:
@@ -113,6 +115,7 @@ def test_create_exports_the_ignored_alerts_of_every_project_to_yaml(
 
 @pytest.mark.xfail(
     strict=True,
+    raises=AssertionError,
     reason="observed-mode mock needed: getAllProjects must accept 'excludeExtraData': true, which the tool sends "
     "when given product tokens (mend_ignore_alerts/ignore_alerts.py:375-381); the mock refuses the field "
     "(errorCode 2001) and the tool, swallowing the error, finds no project in the product",
@@ -131,7 +134,7 @@ def test_create_for_a_product_visits_each_of_its_projects(
     assert asked == {p["projectToken"] for p in product_projects}
 
 
-@pytest.mark.xfail(strict=True, reason=f"observed-mode mock needed: {ALERTS_KEY}")
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=f"observed-mode mock needed: {ALERTS_KEY}")
 def test_load_ignores_the_alerts_a_yaml_file_lists(
     clients: Clients, mend: Mock, mend_https: TlsFront, workdir: Path
 ) -> None:

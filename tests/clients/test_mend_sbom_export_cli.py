@@ -91,6 +91,7 @@ def test_the_spdx_report_call_is_the_one_the_proxy_reports(
 
 @pytest.mark.xfail(
     strict=True,
+    raises=AssertionError,
     reason="observed-mode mock needed: getProjectAttributionReport must accept exportFormat 'JSON' (with "
     "reportingScope 'LICENSES') and answer JSON whose 'detail' maps to entries {library, licenses: [{license, "
     "licenseText}]} (mend_sbom_export_cli/sbom_export_cli.py:288-307, 251-263); the mock documents TXT/HTML only "

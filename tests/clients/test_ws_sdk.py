@@ -84,6 +84,7 @@ def test_lists_ignored_alerts_of_a_project(clients: Clients, mend: Mock, workdir
 
 @pytest.mark.xfail(
     strict=True,
+    raises=AssertionError,
     reason="observed-mode mock needed: get*AlertsByType answers {'alerts': [...]} on the real server; the mock "
     "answers the documented {'apiAlertInfo': [...]}, so WSApp.get_alerts(alert_type=...) returns the whole dict "
     "instead of the alert list (ws_sdk/app.py:382)",
@@ -101,6 +102,7 @@ def test_lists_alerts_of_a_type(clients: Clients, mend: Mock, workdir: Path) -> 
 
 @pytest.mark.xfail(
     strict=True,
+    raises=AssertionError,
     reason="observed-mode mock needed: getProjectAttributionReport must accept licenseReferenceTextPlacement "
     "('LICENSE_SECTION') and includeVersions ('True', a string) in the body, which WSApp.get_attribution always "
     "sends (ws_sdk/app.py:1500-1504); the mock refuses them with errorCode 2001, which the SDK reads as the real "
