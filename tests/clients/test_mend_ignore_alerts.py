@@ -31,14 +31,15 @@ from tests.clients.harness import (
 )
 
 ALERTS_KEY = (
-    "get*AlertsByType answers {'alerts': [...]} on the real server; the mock answers the documented "
-    "{'apiAlertInfo': [...]}, and the tool reads answer['alerts'] (mend_ignore_alerts/ignore_alerts.py:617, "
-    "626-636, 660), so it finds no alert to ignore"
+    "getProjectAlertsByType and getProjectAlerts answer {'alerts': [...]} on the real server; the mock answers the "
+    "documented "
+    "{'apiAlertInfo': [...]}, and the tool reads answer['alerts'] (mend_ignore_alerts/ignore_alerts.py:578, "
+    "599, 693, 707), so it finds no alert to ignore"
 )
 IGNORED_FIELDS = (
     "each *IgnoredAlerts entry carries 'comments' at the top level and vulnerability.lastUpdated "
     "(policy alerts: 'modifiedDate') on the real server; the mock puts 'comments' inside 'library' as documented "
-    "and has no lastUpdated, so the tool's parser drops every ignored alert (ignore_alerts.py:573-594)"
+    "and has no lastUpdated, so the tool's parser drops every ignored alert (ignore_alerts.py:624-643)"
 )
 
 
@@ -117,7 +118,7 @@ def test_create_exports_the_ignored_alerts_of_every_project_to_yaml(
     strict=True,
     raises=AssertionError,
     reason="observed-mode mock needed: getAllProjects must accept 'excludeExtraData': true, which the tool sends "
-    "when given product tokens (mend_ignore_alerts/ignore_alerts.py:375-381); the mock refuses the field "
+    "when given product tokens (mend_ignore_alerts/ignore_alerts.py:376-381); the mock refuses the field "
     "(errorCode 2001) and the tool, swallowing the error, finds no project in the product",
 )
 def test_create_for_a_product_visits_each_of_its_projects(

@@ -39,8 +39,8 @@ def ignore(clients: Clients, mock: Mock, workdir: Path, *args: str) -> Run:
     raises=AssertionError,
     reason="observed-mode mock needed: get*AlertsByType answers {'alerts': [...]} on the real server; the mock "
     "answers the documented {'apiAlertInfo': [...]}: ws-sdk hands the whole dict back and the tool, extending its "
-    "alert list with it, crashes on the key string (ws_ignore_alerts/ignore_alerts.py:190-203; "
-    "ws_sdk/app.py:382)",
+    "alert list with it, crashes on the key string (ws_ignore_alerts/ignore_alerts.py:193, 199; "
+    "ws_sdk/app.py:381)",
 )
 def test_baseline_ignored_alerts_are_ignored_in_the_destination(clients: Clients, mend: Mock, workdir: Path) -> None:
     product, baseline, destination, alert_uuid = carried_over(mend)
