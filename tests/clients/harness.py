@@ -16,8 +16,6 @@ import ssl
 import subprocess
 import sys
 import threading
-import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -302,32 +300,15 @@ class TlsFront:
 
     def __init__(self, certificates: Certificates, upstream_port: int) -> None:
         self.upstream_port = upstream_port
-        self.context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        self.context.load_cert_chain(certificates.cert, certificates.key)
-        self.loop = asyncio.new_event_loop()
-        self.ready = threading.Event()
-        self.port = 0
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-        assert self.ready.wait(STARTUP_S), "TLS front did not start"
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(certificates.cert, certificates.key)
+        self.server = _LoopThread(self._pipe, context)
+        self.port = self.server.port
 
     @property
     def host(self) -> str:
         """host:port, the form the Mend tools take as their server URL."""
         return f"127.0.0.1:{self.port}"
-
-    def _run(self) -> None:
-        asyncio.set_event_loop(self.loop)
-        server = self.loop.run_until_complete(
-            asyncio.start_server(self._pipe, "127.0.0.1", 0, ssl=self.context, ssl_handshake_timeout=10)
-        )
-        self.server = server
-        self.port = server.sockets[0].getsockname()[1]
-        self.ready.set()
-        self.loop.run_forever()
-        server.close()
-        self.loop.run_until_complete(server.wait_closed())
-        self.loop.close()
 
     async def _pipe(self, client_r: asyncio.StreamReader, client_w: asyncio.StreamWriter) -> None:
         try:
@@ -347,8 +328,7 @@ class TlsFront:
         await asyncio.gather(copy(client_r, up_w), copy(up_r, client_w))
 
     def stop(self) -> None:
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(STARTUP_S)
+        self.server.stop()
 
 
 # -- apiconform proxy ----------------------------------------------------------------------------------------
@@ -470,23 +450,6 @@ class Clients:
         )
         files = sorted(p for p in cwd.rglob("*") if p.is_file())
         return Run(argv, done.returncode, done.stdout, done.stderr, cwd, files)
-
-
-@contextlib.contextmanager
-def started(*things: Any) -> Iterator[None]:
-    try:
-        yield
-    finally:
-        for thing in reversed(things):
-            with contextlib.suppress(Exception):
-                thing.stop()
-
-
-def wait_for(predicate: Any, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, "condition not reached"
-        time.sleep(0.05)
 
 
 # -- reading what the clients wrote --------------------------------------------------------------------------
