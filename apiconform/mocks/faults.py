@@ -25,6 +25,7 @@ class Fault:
     name: str
     description: str
     requires: str | None = None
+    parameter: str | None = None  # what `NAME:VALUE` sets, for faults that take one
 
 
 # Capabilities a vendor mock may declare, each with what it means for that surface's contract.
@@ -76,7 +77,11 @@ FAULTS: dict[str, Fault] = {
         Fault("allow-header-missing", "405 answers lack the Allow header"),
         Fault("writes-lost", "writes are acknowledged but not stored", "lost-writes"),
         Fault("async-job-stuck", "queued jobs never reach a terminal status", "async-jobs"),
-        Fault("slow-responses", "every response is delayed by 1.5 seconds"),
+        Fault(
+            "slow-responses",
+            "every response is delayed by 1.5 seconds (slow-responses:SECONDS for another delay)",
+            parameter="SECONDS",
+        ),
     )
 }
 
@@ -88,11 +93,19 @@ def applies(fault: Fault, capabilities: frozenset[str]) -> bool:
     return fault.requires is None or fault.requires in capabilities
 
 
+def split_name(spec: str) -> tuple[str, str | None]:
+    """`slow-responses:0.3` -> ("slow-responses", "0.3"); a plain name has no parameter."""
+    name, _, value = spec.partition(":")
+    return name, value or None
+
+
 def validate_names(
     names: list[str] | tuple[str, ...] | frozenset[str], surface: str, capabilities: frozenset[str]
 ) -> frozenset[str]:
-    """The fault names, or a UsageError naming the unknown one, or the one the surface's mock cannot show."""
-    for name in names:
+    """The fault names, or a UsageError naming the unknown one, the one the surface's mock cannot show, or a
+    parameter that is wrong."""
+    for spec in names:
+        name, value = split_name(spec)
         if name not in FAULTS:
             raise UsageError(f"unknown fault {name!r}{did_you_mean(name, FAULTS)}; `apiconform mock --list-faults`")
         fault = FAULTS[name]
@@ -101,14 +114,26 @@ def validate_names(
                 f"fault {name!r} does not apply to {surface}: it needs a surface where "
                 f"{CAPABILITIES[str(fault.requires)]}; see `apiconform mock --list-faults`"
             )
+        if value is not None and fault.parameter is None:
+            raise UsageError(f"fault {name!r} takes no parameter; write --fault {name}")
+        if value is not None and fault.parameter == "SECONDS" and not _seconds(value):
+            raise UsageError(f"fault {spec!r}: {value!r} is not a delay in seconds; write e.g. {name}:0.5")
     return frozenset(names)
+
+
+def _seconds(value: str) -> bool:
+    try:
+        return 0 < float(value) <= 60
+    except ValueError:
+        return False
 
 
 class ActiveFaults:
     """The faults switched on for one mock instance, with the deterministic counters they use."""
 
     def __init__(self, names: frozenset[str], spec: ApiSpec) -> None:
-        self.names = names
+        self.params = dict(split_name(n) for n in names)
+        self.names = frozenset(self.params)
         self.spec = spec
         # Seeded, so a run against this mock is repeatable; random, so failures do not line up with the
         # fixed request pattern of a client (e.g. a request followed by two auth probes).
@@ -124,7 +149,7 @@ class ActiveFaults:
 
     async def around(self, op: Operation, call: Callable[[], MockResponse]) -> MockResponse:
         if "slow-responses" in self.names:
-            await asyncio.sleep(SLOW_DELAY_SECONDS)
+            await asyncio.sleep(float(self.params["slow-responses"] or SLOW_DELAY_SECONDS))
         if "intermittent-5xx" in self.names and self._rng.random() < 1 / 3:
             return MockResponse(500, {"error": "Internal Server Error"})
         result = call()
