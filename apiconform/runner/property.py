@@ -27,6 +27,7 @@ from schemathesis.engine import events, from_schema
 from apiconform.redact import Redactor
 from apiconform.runner import st_checks
 from apiconform.runner.checks import SCHEMATHESIS_CHECKS
+from apiconform.runner.hypothesis_storage import private_hypothesis_storage
 from apiconform.runner.profiles import Profile
 from apiconform.runner.results import Exchange, Failure
 from apiconform.runner.scenarios.base import (
@@ -125,6 +126,7 @@ def run_property(
     st_checks.install(observer)
     _bounds[:] = [_Bounds(settings.max_response_bytes, settings.timeout)]
     restore = _bound_sessions()
+    restore_storage = private_hypothesis_storage()
     try:
         for event in from_schema(schema).execute():
             if isinstance(event, events.ScenarioFinished):
@@ -148,6 +150,7 @@ def run_property(
         st_checks.install(None)
         _bounds.clear()
         restore()
+        restore_storage()
     return outcome
 
 
