@@ -77,7 +77,7 @@ def validate_names(names: list[str] | tuple[str, ...] | frozenset[str], surface:
             raise UsageError(f"unknown fault {name!r}{did_you_mean(name, FAULTS)}; `apiconform mock --list-faults`")
         if surface not in FAULTS[name].surfaces:
             raise UsageError(
-                f"fault {name!r} does not apply to {surface}; it applies to {sorted(FAULTS[name].surfaces)}"
+                f"fault {name!r} does not apply to {surface}; it applies to {', '.join(sorted(FAULTS[name].surfaces))}"
             )
     return frozenset(names)
 
