@@ -12,8 +12,7 @@ from apiconform.spec import Document
 
 Found = tuple[str, str]  # (JSON pointer, message)
 
-# x-doc-quirk id prefix per surface (specs/README.md).
-QUIRK_PREFIXES = {"code-insight": "CI", "sd-elements": "SDE", "metadefender-sscp": "MDS", "mend": "MEND"}
+# x-doc-quirk ids: <PREFIX>-<NN>, the prefix named by the spec (info.x-quirk-prefix; specs/README.md).
 _QUIRK_ID = re.compile(r"(?P<prefix>[A-Z]+)-\d{2,}")
 _SCHEMAS = "#/components/schemas/"
 
@@ -173,8 +172,9 @@ def operation_problems(census: Census) -> Iterator[Found]:
 def extension_problems(document: Document) -> Iterator[Found]:
     """x-doc-source, x-doc-quirk and x-response-schema wherever they appear."""
     info = document.get("info")
-    surface = info.get("x-surface") if isinstance(info, dict) else None
-    prefix = QUIRK_PREFIXES.get(surface) if isinstance(surface, str) else None
+    # Each spec names its own quirk-id prefix (info.x-quirk-prefix: MEND), so a new surface needs no code here.
+    declared = info.get("x-quirk-prefix") if isinstance(info, dict) else None
+    prefix = declared if isinstance(declared, str) else None
     quirk_ids: dict[str, str] = {}
     for pointer, node in walk_all(document):
         if "x-doc-source" in node:

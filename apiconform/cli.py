@@ -17,7 +17,7 @@ from typing import Any, NoReturn
 
 from apiconform import __version__
 from apiconform.commands.texts import COMMANDS, DESCRIPTION, EPILOG, SURFACE_NAMES
-from apiconform.errors import EXIT_INTERNAL, ApiconformError, UsageError, did_you_mean
+from apiconform.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, ApiconformError, UsageError, did_you_mean
 
 
 class _Parser(argparse.ArgumentParser):
@@ -171,7 +171,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         return run_replay(args)
     if args.command == "checks":
         import apiconform.proxy.checks  # noqa: F401 - registers the client-side check ids
-        from apiconform.runner.checks import CHECKS
+        from apiconform.checks import CHECKS
 
         width = max(map(len, CHECKS))
         for check in CHECKS.values():
@@ -193,7 +193,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         print("apiconform: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except Exception as exc:
         if os.environ.get("APICONFORM_DEBUG"):
             traceback.print_exc()

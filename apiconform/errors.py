@@ -14,6 +14,7 @@ EXIT_NONCONFORMANT = 1
 EXIT_USAGE = 2
 EXIT_UNREACHABLE = 3
 EXIT_INTERNAL = 70
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
 
 
 class ApiconformError(Exception):

@@ -14,15 +14,12 @@ from typing import Any
 
 import pytest
 
-from apiconform.rpc import explode
+from apiconform.contract import contract_for
 from apiconform.runner.core import RunOptions, run
 from apiconform.runner.profiles import get_profile
 from apiconform.runner.results import RunResult
 from apiconform.runner.waivers import load_waivers
-from apiconform.spec import load_document
 from apiconform.surfaces import resolve_surfaces
-
-_HTTP = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -44,17 +41,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def _operation_labels(surface_name: str) -> list[str]:
-    from apiconform.openapi import ApiSpec
-
-    document = load_document(resolve_surfaces(surface_name)[0].spec_path)
-    base = ApiSpec(document).base_paths()[0]
-    labels = []
-    for path, item in explode(document)["paths"].items():
-        for method in item:
-            if method in _HTTP:
-                shown = f"{base}{path[1:]}" if path.startswith("/#") else path
-                labels.append(f"{method.upper()} {shown}")
-    return labels
+    return [op.label for op in contract_for(resolve_surfaces(surface_name)[0].spec_path).operations]
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

@@ -40,12 +40,14 @@ def variants(document: Document) -> dict[str, dict[str, Any]]:
 
 
 def error_schema_ref(document: Document) -> str | None:
-    """The shared error answer (`x-rpc-error-schema` on the union's operation, else `MendError`-like name)."""
-    schemas = document.get("components", {}).get("schemas", {})
-    for name in schemas:
-        if name.endswith("Error") and {"errorCode", "errorMessage"} <= set(schemas[name].get("properties", {})):
-            return f"#/components/schemas/{name}"
-    return None
+    """The RPC endpoint's shared error answer: `x-rpc-error-schema` on the union's operation (Mend: MendError,
+    answered with HTTP 200 to every requestType)."""
+    found = rpc_union(document)
+    if found is None:
+        return None
+    path, method, _ = found
+    ref = document["paths"][path][method].get("x-rpc-error-schema")
+    return ref if isinstance(ref, str) else None
 
 
 def explode(document: Document) -> Document:
@@ -54,9 +56,9 @@ def explode(document: Document) -> Document:
     if found is None:
         return document
     path, method, union = found
+    error_ref = error_schema_ref(document)
     doc = copy.deepcopy(document)
     original = doc["paths"].pop(path)[method]
-    error_ref = error_schema_ref(doc)
     for value, ref in union["discriminator"]["mapping"].items():
         variant = resolve_pointer(doc, ref)
         op = copy.deepcopy(original)

@@ -1,6 +1,6 @@
-"""The API surfaces apiconform knows: name, spec file, generated module, source documents.
+"""The API surfaces apiconform knows: every `specs/<surface>.yaml` is one (its `info.x-surface` repeats the name).
 
-Vendor knowledge beyond this table lives in the specs and in `apiconform.vendors.<vendor>`.
+Vendor knowledge beyond the spec lives in one package per vendor, registered in `apiconform.vendors.registry`.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ def _data_dir(packaged: str, in_checkout: str) -> Path:
 
 SPECS_DIR = _data_dir("_specs", "specs")
 GENERATED_DIR = _data_dir("_generated", "generated")
-DOCS_DIR = REPO_ROOT.parent / "shared" / "docs"
 
 
 @dataclass(frozen=True)
@@ -34,8 +33,6 @@ class Surface:
     """One vendor API surface and the files that describe it."""
 
     name: str
-    vendor: str
-    documents: tuple[str, ...]
 
     @property
     def spec_path(self) -> Path:
@@ -50,15 +47,12 @@ class Surface:
         return GENERATED_DIR / f"{self.module_name}.py"
 
 
-SURFACES: dict[str, Surface] = {
-    s.name: s
-    for s in (
-        Surface("code-insight", "Revenera Code Insight", ("code-insight-jobs-api.txt",)),
-        Surface("sd-elements", "Security Compass SD Elements", ("sd-elements-jobs-api.md",)),
-        Surface("metadefender-sscp", "OPSWAT MetaDefender Software Supply Chain", ("metadefender-sscp-rest-api.txt",)),
-        Surface("mend", "Mend", ("mend-http-api-v1.2.txt", "mend-product-project-api.txt")),
-    )
-}
+def _discover() -> dict[str, Surface]:
+    # Sorted, so every listing (reports, `run all`, QUIRKS.md) comes in one order whatever the file system says.
+    return {path.stem: Surface(path.stem) for path in sorted(SPECS_DIR.glob("*.yaml"))}
+
+
+SURFACES: dict[str, Surface] = _discover()
 
 
 def get_surface(name: str) -> Surface:

@@ -16,6 +16,8 @@ from typing import Any
 
 import jsonschema_rs
 
+from apiconform.spec import escape_pointer_part
+
 INT_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
 _INT_RE = re.compile(r"-?(0|[1-9][0-9]*)")
 _NUM_RE = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
@@ -23,13 +25,17 @@ _NUM_RE = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
 
 @dataclass(frozen=True)
 class Violation:
-    """One reason an instance does not match its schema; `where` is a dotted location like `body.items[0]`."""
+    """One reason an instance does not match its schema: `where` is a dotted location like `body.items[0]`,
+    `pointer` the JSON pointer of the offending value inside the instance, `keyword` the violated keyword."""
 
     where: str
     message: str
+    pointer: str = ""
+    keyword: str = ""
 
     def __str__(self) -> str:
-        return f"{self.where}: {self.message}" if self.where else self.message
+        said = f"{self.message} ({self.keyword})" if self.keyword else self.message
+        return f"{self.where}: {said}" if self.where else said
 
 
 def with_integer_bounds(node: Any) -> Any:
@@ -96,7 +102,9 @@ class SchemaValidator:
         violations = []
         for err in validator.iter_errors(instance):
             location = where + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err.instance_path)
-            violations.append(Violation(location.lstrip("."), err.message))
+            pointer = "".join(f"/{escape_pointer_part(p)}" for p in err.instance_path)
+            keyword = str(err.schema_path[-1]) if err.schema_path else ""
+            violations.append(Violation(location.lstrip("."), err.message, pointer, keyword))
             if len(violations) >= 5:
                 break
         return violations

@@ -24,7 +24,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from schemathesis_mocks import run_surface
 
-from apiconform.mocks.faults import FAULTS
+from apiconform.mocks.faults import FAULTS, applies
+from apiconform.vendors.registry import VENDORS
 
 SURFACES = ("code-insight", "sd-elements", "metadefender-sscp", "mend")
 CHEAPEST_FIRST = SURFACES
@@ -74,7 +75,7 @@ def main() -> int:
     names = args.faults.split(",") if args.faults else list(FAULTS)
     rows = []
     for name in names:
-        surface = next(s for s in CHEAPEST_FIRST if s in FAULTS[name].surfaces)
+        surface = next(s for s in CHEAPEST_FIRST if applies(FAULTS[name], VENDORS[s].fault_capabilities))
         code, ours, report = _apiconform(surface, "--profile", "quick", "--mock-fault", name)
         started = time.monotonic()
         st_code, summary = run_surface(surface, [name], 25, 1, [], quiet=True)

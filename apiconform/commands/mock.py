@@ -6,15 +6,18 @@ import argparse
 
 from apiconform.errors import UsageError
 from apiconform.mocks import FAULTS, behaviour
+from apiconform.mocks.faults import applies
 from apiconform.mocks.serve import serve
 from apiconform.surfaces import SURFACES
+from apiconform.vendors.registry import VENDORS
 
 
 def run_mock(args: argparse.Namespace) -> int:
     if args.list_faults:
         width = max(len(name) for name in FAULTS)
         for fault in FAULTS.values():
-            where = "" if len(fault.surfaces) == len(SURFACES) else f" [{', '.join(sorted(fault.surfaces))}]"
+            surfaces = [name for name, vendor in VENDORS.items() if applies(fault, vendor.fault_capabilities)]
+            where = "" if len(surfaces) == len(VENDORS) else f" [{', '.join(surfaces)}]"
             print(f"{fault.name:<{width}}  {fault.description}{where}")
         return 0
     if not args.surface:

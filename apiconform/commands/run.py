@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 from apiconform.commands import plural
-from apiconform.errors import EXIT_NONCONFORMANT, EXIT_OK, TargetUnreachableError, UsageError
+from apiconform.commands.progress import LineProgress
+from apiconform.errors import EXIT_INTERRUPTED, EXIT_NONCONFORMANT, EXIT_OK, TargetUnreachableError, UsageError
 from apiconform.mocks.faults import validate_names
 from apiconform.runner.core import RunOptions, run
 from apiconform.runner.profiles import get_profile
@@ -16,12 +17,12 @@ from apiconform.runner.results import RunResult
 from apiconform.runner.scenarios.base import (
     DEFAULT_MAX_RESPONSE_BYTES,
     NO_ANSWER_TITLES,
-    set_max_response_bytes,
     size_text,
 )
 from apiconform.runner.target import load_credentials, shown_url, validate_base_url
 from apiconform.runner.waivers import Waiver, load_waivers
 from apiconform.surfaces import SURFACES, resolve_surfaces
+from apiconform.vendors.registry import get_vendor
 
 TRANSPORT_CHECKS = ("not_a_server_error", "response_time")  # where a request without a complete answer is reported
 
@@ -120,7 +121,7 @@ def run_command(args: argparse.Namespace) -> int:
     if args.mock_fault and args.base_url:
         raise UsageError("--mock-fault only applies to the embedded mocks; drop --base-url or the fault")
     for surface in surfaces:
-        validate_names(tuple(args.mock_fault), surface.name)
+        validate_names(tuple(args.mock_fault), surface.name, get_vendor(surface.name).fault_capabilities)
     if args.base_url:  # checked now, so a typo costs no mock start, no report directory, no wait
         validate_base_url(args.base_url)
         load_credentials(args.credentials, surfaces[0])
@@ -131,7 +132,6 @@ def run_command(args: argparse.Namespace) -> int:
         raise UsageError(f"--timeout {args.timeout}: give a positive number of seconds")
     if args.max_response_bytes < 1:
         raise UsageError(f"--max-response-bytes {args.max_response_bytes}: give a positive number of bytes")
-    set_max_response_bytes(args.max_response_bytes)
     rate = args.rate_limit
     if rate is not None and not 0 < rate < float("inf"):
         raise UsageError(f"--rate-limit {rate:g}: give a positive number of requests per second")
@@ -156,10 +156,11 @@ def run_command(args: argparse.Namespace) -> int:
     if args.record is not None:
         _record_probe(args.record)
     check_writable(args.report_dir, formats)
-    progress = (lambda line: print(f"apiconform: {line}", file=sys.stderr)) if sys.stderr.isatty() else (lambda _: None)
-    result = run(options, progress)
+    result = run(options, [LineProgress()] if sys.stderr.isatty() else [])
     paths = write_reports(result, args.report_dir, formats)
     print_summary(result, paths)
+    if result.interrupted:
+        return EXIT_INTERRUPTED
     unusable = _never_answered(result) if args.base_url else None
     if unusable is not None:
         raise TargetUnreachableError(

@@ -8,9 +8,20 @@ matched by discriminator value, `$ref` name or const, never by position.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from apiconform.diff.findings import RULES, SEVERITIES, SPEC_LABEL, Finding, Rule, Sink, at_or_above, counts
+from apiconform.diff.findings import (
+    RULES,
+    SEVERITIES,
+    SPEC_LABEL,
+    Finding,
+    Rule,
+    Sink,
+    at_or_above,
+    counts,
+    severity_overrides,
+)
 from apiconform.diff.load import load_side
 from apiconform.diff.operations import compare_operation, compare_security_schemes, label, normalize, operations
 from apiconform.diff.render import FORMATS, render, summary
@@ -30,6 +41,7 @@ __all__ = [
     "diff_documents",
     "load_side",
     "render",
+    "severity_overrides",
     "summary",
 ]
 
@@ -45,9 +57,12 @@ def _rpc_key(document: dict[str, Any], side: str) -> tuple[str, str] | None:
     return None if found is None else (found[1].upper(), normalize(found[0]))
 
 
-def diff_documents(old: dict[str, Any], new: dict[str, Any]) -> list[Finding]:
-    """Every change from `old` to `new`, classified; sorted by severity, operation, rule (deterministic)."""
-    sink = Sink()
+def diff_documents(
+    old: dict[str, Any], new: dict[str, Any], *, severity: Mapping[str, str] | None = None
+) -> list[Finding]:
+    """Every change from `old` to `new`, classified; sorted by severity, operation, rule (deterministic).
+    `severity`: rule id -> severity, a team's overrides of the catalogue (checked by `severity_overrides`)."""
+    sink = Sink(severity_overrides(severity or {}, "severity overrides"))
     spec_emit = sink.emitter(SPEC_LABEL)
     compare_servers(spec_emit, old, new)
     compare_security_schemes(spec_emit, old, new)

@@ -1,4 +1,5 @@
-"""Findings and the rule catalogue: every rule id has one fixed severity, judged from a client's point of view.
+"""Findings and the rule catalogue: every rule id has one fixed severity, judged from a client's point of view
+(a team that judges a rule otherwise overrides it by id: `[diff.severity]`, see `severity_overrides`).
 
 `breaking`: a client that worked against the old spec can fail against the new one (a request it sends is now
 rejected, or an answer it parses no longer fits what it expects). `warning`: it may fail or behave differently,
@@ -7,8 +8,11 @@ depending on what it does (a value outside the old range, a status code it does 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Protocol
+
+from apiconform.errors import UsageError, did_you_mean
 
 SEVERITIES = ("breaking", "warning", "info")
 SPEC_LABEL = "(spec)"  # the operation label of document-wide findings (servers, security schemes)
@@ -26,6 +30,9 @@ class Finding:
     operation: str
     old_pointer: str = ""
     new_pointer: str = ""
+    # The change said of the shared schema that holds it ('Alert.type gained enum value "X"'), so that text and
+    # Markdown show one change once with the operations it reaches; "" when the change is the operation's own.
+    shared: str = ""
 
 
 @dataclass(frozen=True)
@@ -44,7 +51,11 @@ _CATALOGUE: tuple[tuple[str, str, str], ...] = (
     ("rpc-request-type-removed", "breaking", "an RPC requestType (union variant) was removed"),
     ("rpc-request-type-added", "info", "an RPC requestType (union variant) was added"),
     ("rpc-effect-changed", "warning", "an RPC variant's x-effect changed (read <-> write)"),
-    ("discriminator-mapping-changed", "warning", "a discriminator value now maps to another schema"),
+    (
+        "discriminator-mapping-changed",
+        "warning",
+        "a discriminator value now maps to another schema, with other content (a rename alone is no change)",
+    ),
     ("discriminator-property-changed", "breaking", "a union's discriminator propertyName changed"),
     # parameters
     ("request-parameter-added-required", "breaking", "a required parameter was added"),
@@ -55,7 +66,11 @@ _CATALOGUE: tuple[tuple[str, str, str], ...] = (
     ("request-parameter-location-changed", "breaking", "a parameter moved (e.g. query -> header)"),
     ("pagination-parameter-removed", "breaking", "a paging parameter (limit, offset, page, ...) was removed"),
     ("pagination-parameter-renamed", "breaking", "a paging parameter was replaced by another one"),
-    ("pagination-default-changed", "warning", "a paging parameter's default changed (page size, first page)"),
+    (
+        "pagination-default-changed",
+        "warning",
+        "a paging parameter's default was added or removed, or changed while the parameter is required",
+    ),
     ("pagination-bounds-tightened", "breaking", "a paging parameter accepts fewer values"),
     ("pagination-bounds-loosened", "warning", "a paging parameter's bounds widened (page arithmetic may change)"),
     # request bodies
@@ -92,11 +107,29 @@ _CATALOGUE: tuple[tuple[str, str, str], ...] = (
     ("request-pattern-removed", "info", "a request string's pattern was removed"),
     ("request-additional-properties-closed", "breaking", "a request object no longer accepts extra fields"),
     ("request-additional-properties-opened", "info", "a request object now accepts extra fields"),
-    ("request-default-changed", "warning", "a request value's default changed (omitting it means something else)"),
+    (
+        "request-default-changed",
+        "warning",
+        "a request value's default was added or removed, or changed where clients always send the value",
+    ),
+    (
+        "request-default-value-changed",
+        "breaking",
+        "an omittable request value's default changed (a request that leaves it out now does something else)",
+    ),
     ("request-union-branch-removed", "breaking", "a oneOf/anyOf branch of a request was removed"),
     ("request-union-branch-added", "info", "a oneOf/anyOf branch of a request was added"),
     # responses
-    ("response-status-removed", "warning", "a documented status code was removed"),
+    (
+        "response-status-removed",
+        "warning",
+        "a documented status code was removed (not the last documented 2xx: see response-success-status-removed)",
+    ),
+    (
+        "response-success-status-removed",
+        "breaking",
+        "no 2xx status the old spec documented is left (e.g. 202 -> 200): clients check the code they were told",
+    ),
     ("response-success-status-added", "warning", "a 1xx/2xx/3xx status was added: clients checking one code miss it"),
     ("response-error-status-added", "info", "a 4xx/5xx/default status was added (clients handle errors generically)"),
     ("response-media-type-removed", "breaking", "a response content type was removed or changed"),
@@ -148,18 +181,39 @@ _CATALOGUE: tuple[tuple[str, str, str], ...] = (
 )
 RULES: dict[str, Rule] = {rid: Rule(rid, sev, summary) for rid, sev, summary in _CATALOGUE}
 
-Emit = Callable[[str, str, str, str], None]  # (rule, message, old_pointer, new_pointer)
+
+class Emit(Protocol):
+    def __call__(self, rule: str, message: str, old_pointer: str, new_pointer: str, shared: str = "") -> None: ...
+
+
+def severity_overrides(table: Mapping[str, str], where: str) -> dict[str, str]:
+    """A team's `rule id = severity` choices (`[diff.severity]`), checked; `where` names their file."""
+    for rule, severity in table.items():
+        if rule not in RULES:
+            raise UsageError(
+                f"{where}: {rule!r} is not a rule id{did_you_mean(rule, RULES)}; the rule ids are listed in"
+                " the rule catalogue (examples/upgrade/README.md)"
+            )
+        if severity not in SEVERITIES:
+            raise UsageError(
+                f"{where}: {rule} = {severity!r} is not a severity{did_you_mean(severity, SEVERITIES)};"
+                f" use one of {', '.join(SEVERITIES)}"
+            )
+    return {rule: severity for rule, severity in table.items() if severity != RULES[rule].severity}
 
 
 class Sink:
-    """Collects findings, de-duplicated; severity comes from the catalogue, never from the call site."""
+    """Collects findings, de-duplicated; severity comes from the catalogue (or a team's override for that rule),
+    never from the call site."""
 
-    def __init__(self) -> None:
+    def __init__(self, severity: Mapping[str, str] | None = None) -> None:
         self._found: dict[Finding, None] = {}
+        self._severity = dict(severity or {})
 
     def emitter(self, operation: str) -> Emit:
-        def emit(rule: str, message: str, old_pointer: str, new_pointer: str) -> None:
-            finding = Finding(rule, RULES[rule].severity, message, operation, old_pointer, new_pointer)
+        def emit(rule: str, message: str, old_pointer: str, new_pointer: str, shared: str = "") -> None:
+            severity = self._severity.get(rule) or RULES[rule].severity
+            finding = Finding(rule, severity, message, operation, old_pointer, new_pointer, shared)
             self._found.setdefault(finding, None)
 
         return emit

@@ -41,6 +41,45 @@ def place(root: str, path: str) -> str:
     return f"{root} field {path}" if path else root
 
 
+@dataclass(frozen=True)
+class At:
+    """Where a change is: `where` in the operation ('response 200 field items[].status'), `about` in the spec's
+    shared schemas ('Status', 'Job.note'; None when the schema is not one of components/schemas)."""
+
+    where: str
+    about: str | None
+
+    def member(self, name: str) -> str | None:
+        return f"{self.about}.{name}" if self.about else None
+
+
+_SCHEMAS = "/components/schemas/"
+
+
+def subject(pointer: str) -> str | None:
+    """`Alert.type` for /components/schemas/Alert/properties/type: a schema node named as a reader of the spec
+    finds it (`[]` items, `{*}` additionalProperties, allOf members merged); None outside components/schemas."""
+    if not pointer.startswith(_SCHEMAS):
+        return None
+    name, *parts = [p.replace("~1", "/").replace("~0", "~") for p in pointer[len(_SCHEMAS) :].split("/")]
+    found, index = name, 0
+    while index < len(parts):
+        part, following = parts[index], parts[index + 1] if index + 1 < len(parts) else None
+        if part in ("properties", "patternProperties") and following is not None:
+            found, index = f"{found}.{following}", index + 2
+        elif part == "items":
+            found, index = f"{found}[]", index + 1
+        elif part == "additionalProperties":
+            found, index = f"{found}{{*}}", index + 1
+        elif part == "allOf" and following is not None:
+            index += 2  # allOf members are merged into the schema that holds them
+        elif part in ("oneOf", "anyOf", "prefixItems") and following is not None:
+            found, index = f"{found}.{part}[{following}]", index + 2
+        else:
+            return None
+    return found
+
+
 def deref(document: Document, raw: Any, pointer: str) -> tuple[Any, str]:
     """Follow local `$ref`s (the whole node must be a reference); external or broken refs stay as they are."""
     hops = 0
@@ -188,3 +227,77 @@ def is_closed(value: Any) -> str:
     if isinstance(value, dict) and value:
         return "schema"
     return "open"
+
+
+# Documentation only: a schema renamed and re-described still accepts and produces the same values.
+_ANNOTATIONS = frozenset(
+    ("title", "description", "example", "examples", "externalDocs", "$comment", "x-doc-source", "x-doc-quirk")
+)
+_SUBSCHEMA = frozenset(
+    ("items", "additionalProperties", "not", "if", "then", "else", "contains", "propertyNames",
+     "unevaluatedItems", "unevaluatedProperties", "additionalItems")
+)  # fmt: skip
+_SUBSCHEMA_LISTS = frozenset(("allOf", "anyOf", "oneOf", "prefixItems"))
+_SUBSCHEMA_MAPS = frozenset(("properties", "patternProperties", "$defs", "definitions", "dependentSchemas"))
+_UNORDERED = frozenset(("required", "enum", "type"))  # lists whose order carries no meaning
+
+
+def same_content(old_doc: Document, old_raw: Any, new_doc: Document, new_raw: Any) -> bool:
+    """Whether two schemas say the same once local `$ref`s are followed, whatever the schemas are named
+    (documentation keywords aside). Recursive schemas compare by structure: a pair of references already
+    under comparison is assumed equal, so cycles end and a schema shared many times is compared once."""
+    assumed: set[tuple[str, str]] = set()
+
+    def schema(old: Any, new: Any) -> bool:
+        old, new = _undocumented(old), _undocumented(new)
+        old_is_ref, new_is_ref = _is_ref(old), _is_ref(new)
+        if old_is_ref or new_is_ref:
+            old_target, old_ptr = deref(old_doc, old, "") if old_is_ref else (old, "")
+            new_target, new_ptr = deref(new_doc, new, "") if new_is_ref else (new, "")
+            if _is_ref(old_target) or _is_ref(new_target):  # external or broken: only the text can tell
+                return canonical(old_target) == canonical(new_target)
+            if old_ptr and new_ptr:
+                if (old_ptr, new_ptr) in assumed:
+                    return True
+                assumed.add((old_ptr, new_ptr))
+            return schema(old_target, new_target)
+        if not isinstance(old, dict) or not isinstance(new, dict):
+            return canonical(old) == canonical(new)  # boolean schemas
+        return set(old) == set(new) and all(keyword(k, old[k], new[k]) for k in old)
+
+    def ref_text(old: Any, new: Any) -> bool:
+        """A local reference written as a string (discriminator mapping, x-response-schema)."""
+        if isinstance(old, str) and isinstance(new, str):
+            return schema({"$ref": old}, {"$ref": new})
+        return canonical(old) == canonical(new)
+
+    def keyword(key: str, old: Any, new: Any) -> bool:
+        if key in _SUBSCHEMA:
+            return schema(old, new)
+        if key in _SUBSCHEMA_LISTS and isinstance(old, list) and isinstance(new, list):
+            return len(old) == len(new) and all(schema(a, b) for a, b in zip(old, new, strict=True))
+        if key in _SUBSCHEMA_MAPS and isinstance(old, dict) and isinstance(new, dict):
+            return set(old) == set(new) and all(schema(old[name], new[name]) for name in old)
+        if key in _UNORDERED and isinstance(old, list) and isinstance(new, list):
+            return sorted(map(canonical, old)) == sorted(map(canonical, new))
+        if key == "discriminator" and isinstance(old, dict) and isinstance(new, dict):
+            old_map, new_map = mapping(old.get("mapping")), mapping(new.get("mapping"))
+            rest = canonical({k: v for k, v in old.items() if k != "mapping"})
+            return (
+                rest == canonical({k: v for k, v in new.items() if k != "mapping"})
+                and set(old_map) == set(new_map)
+                and all(ref_text(old_map[value], new_map[value]) for value in old_map)
+            )
+        if key == "x-response-schema":  # apiconform.rpc: a variant's answer
+            return ref_text(old, new)
+        return canonical(old) == canonical(new)  # data: default, const, pattern, bounds, extensions
+
+    return schema(old_raw, new_raw)
+
+
+def _undocumented(value: Any) -> Any:
+    return {k: v for k, v in value.items() if k not in _ANNOTATIONS} if isinstance(value, dict) else value
+
+
+def _is_ref(value: Any) -> bool:
+    return isinstance(value, dict) and isinstance(value.get("$ref"), str) and len(value) == 1

@@ -23,13 +23,6 @@ PAGING_NAMES = frozenset(
      "start_index", "count", "cursor", "pagetoken", "page_token", "skip", "take", "top", "size", "pagenumber",
      "page_number")
 )  # fmt: skip
-_PAGING_RULES = {
-    "request-range-tightened": "pagination-bounds-tightened",
-    "request-length-tightened": "pagination-bounds-tightened",
-    "request-range-loosened": "pagination-bounds-loosened",
-    "request-length-loosened": "pagination-bounds-loosened",
-    "request-default-changed": "pagination-default-changed",
-}
 _IGNORED_HEADERS = frozenset(("accept", "content-type", "authorization"))  # OpenAPI: described elsewhere
 
 
@@ -109,13 +102,6 @@ def _is_paging(key: tuple[str, str]) -> bool:
     return key[0] == "query" and key[1].lower() in PAGING_NAMES
 
 
-def _paging_emit(emit: Emit) -> Emit:
-    def translated(rule: str, message: str, old_ptr: str, new_ptr: str) -> None:
-        emit(_PAGING_RULES.get(rule, rule), message, old_ptr, new_ptr)
-
-    return translated
-
-
 def _parameters(emit: Emit, old_doc: Document, new_doc: Document, old: Op, new: Op) -> None:
     before, after = parameters(old_doc, old), parameters(new_doc, new)
     removed = [k for k in before if k not in after]
@@ -154,10 +140,12 @@ def _parameters(emit: Emit, old_doc: Document, new_doc: Document, old: Op, new: 
         if was != now:
             rule = "request-parameter-became-required" if now else "request-parameter-became-optional"
             emit(rule, f"{where} became {'required' if now else 'optional'}", old_ptr, new_ptr)
-        walker = SchemaDiff(old_doc, new_doc, "request", _paging_emit(emit) if _is_paging(key) else emit)
+        walker = SchemaDiff(old_doc, new_doc, "request", emit, paging=_is_paging(key))
         old_schema, old_schema_ptr = _param_schema(old_param, old_ptr)
         new_schema, new_schema_ptr = _param_schema(new_param, new_ptr)
-        walker.compare(old_schema, new_schema, old_schema_ptr, new_schema_ptr, where)
+        # a client always sends a parameter that was or is required: its default never reached the server
+        omittable = not was and not now
+        walker.compare(old_schema, new_schema, old_schema_ptr, new_schema_ptr, where, omittable=omittable)
 
 
 def _param_schema(param: dict[str, Any], ptr: str) -> tuple[Any, str]:
@@ -181,12 +169,15 @@ def _content(
     emit: Emit, walker: SchemaDiff, before: Any, after: Any, ptrs: tuple[str, str], root: str, *, side: str
 ) -> None:
     old_media, new_media = _media(before), _media(after)
+    request = side == "request"
     for key, (name, _) in old_media.items():
         if key not in new_media:
-            emit(f"{side}-media-type-removed", f"{root} content type {name} removed", child(ptrs[0], name), "")
+            rule = "request-media-type-removed" if request else "response-media-type-removed"
+            emit(rule, f"{root} content type {name} removed", child(ptrs[0], name), "")
     for key, (name, _) in new_media.items():
         if key not in old_media:
-            emit(f"{side}-media-type-added", f"{root} content type {name} added", "", child(ptrs[1], name))
+            rule = "request-media-type-added" if request else "response-media-type-added"
+            emit(rule, f"{root} content type {name} added", "", child(ptrs[1], name))
     shared = [k for k in old_media if k in new_media]
     for key in shared:
         (old_name, old_entry), (new_name, new_entry) = old_media[key], new_media[key]
@@ -233,13 +224,26 @@ def _status_rule(status: str) -> str:
     return "response-success-status-added" if status[:1] in "123" else "response-error-status-added"
 
 
+def _success_stranded(old: list[str], new: list[str]) -> str | None:
+    """Why no success status the old spec documented is left (None when one is): a client that checks the
+    code it was told (202) fails on every successful call. `2XX` matches every 2xx code."""
+    before, after = [s for s in old if s.startswith("2")], [s for s in new if s.startswith("2")]
+    if not before or any(b == a or "2XX" in (b, a) for b in before for a in after):
+        return None
+    return f"the operation now succeeds with {', '.join(after)} only" if after else "no success status is left"
+
+
 def _responses(emit: Emit, old_doc: Document, new_doc: Document, old: Op, new: Op, *, rpc: bool) -> None:
     old_responses, new_responses = mapping(old.raw.get("responses")), mapping(new.raw.get("responses"))
     old_all = {str(k).upper(): k for k in old_responses}
     new_all = {str(k).upper(): k for k in new_responses}
     old_base, new_base = child(old.ptr, "responses"), child(new.ptr, "responses")
+    stranded = _success_stranded(list(old_all), list(new_all))
     for status, key in old_all.items():
-        if status not in new_all:
+        if status not in new_all and stranded is not None and status.startswith("2"):
+            message = f"status {key} removed ({stranded})"
+            emit("response-success-status-removed", message, child(old_base, key), "")
+        elif status not in new_all:
             emit("response-status-removed", f"status {key} removed", child(old_base, key), "")
     for status, key in new_all.items():
         if status not in old_all:

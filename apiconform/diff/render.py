@@ -1,5 +1,9 @@
 """Renderers for diff findings: text (one line each), json, md (a table per severity), junit.
 
+Text and Markdown show one change once: findings of one rule at the same place in a shared schema (or with the
+same message and pointers), on several operations, are one line naming the operations. JSON and JUnit keep one
+entry per operation, for tools. Every summary counts per operation, and says so.
+
 Spec text (names, enum values, patterns) is data: in Markdown it is escaped or inside code spans, in XML it
 is escaped and stripped of characters XML cannot carry.
 """
@@ -9,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass
 
 from apiconform.diff.findings import SEVERITIES, Finding, at_or_above, counts
 
@@ -22,7 +27,45 @@ def summary(findings: list[Finding]) -> str:
     tally = ", ".join(f"{totals[s]} {s}" for s in SEVERITIES)
     if not findings:
         return f"no changes ({tally})"
-    return f"{len(findings)} change{'s' if len(findings) != 1 else ''}: {tally}"
+    return f"{len(findings)} change{'s' if len(findings) != 1 else ''} (counted per operation): {tally}"
+
+
+@dataclass(frozen=True)
+class Group:
+    """One change and the operations it reaches (one finding each, in order)."""
+
+    members: tuple[Finding, ...]
+
+    @property
+    def first(self) -> Finding:
+        return self.members[0]
+
+    @property
+    def operations(self) -> list[str]:
+        return list(dict.fromkeys(f.operation for f in self.members))
+
+    @property
+    def message(self) -> str:
+        """The finding's own message when it is alone, else the change said of the shared schema."""
+        if len(self.members) == 1:
+            return self.first.message
+        return self.first.shared or self.first.message
+
+
+def group_findings(findings: list[Finding]) -> list[Group]:
+    """Findings grouped by rule, the change (said of its shared schema, else the message) and pointers, in the
+    order of each group's first finding."""
+    grouped: dict[tuple[str, str, str, str, str], list[Finding]] = {}
+    for finding in findings:
+        key = (
+            finding.severity,
+            finding.rule,
+            finding.shared or finding.message,
+            finding.old_pointer,
+            finding.new_pointer,
+        )
+        grouped.setdefault(key, []).append(finding)
+    return [Group(tuple(members)) for members in grouped.values()]
 
 
 def render(findings: list[Finding], fmt: str, *, fail_on: str = "breaking") -> str:
@@ -42,12 +85,19 @@ def _ptr(pointer: str) -> str:
 
 
 def render_text(findings: list[Finding]) -> str:
-    lines = [
-        f"{f.severity.upper()} {f.rule} {f.operation}: {f.message}"
-        f" (old: {_ptr(f.old_pointer)}, new: {_ptr(f.new_pointer)})"
-        for f in findings
-    ]
+    lines = []
+    for one in group_findings(findings):
+        f, operations = one.first, one.operations
+        if len(operations) == 1:
+            head = f"{f.severity.upper()} {f.rule} {f.operation}: {one.message}"
+        else:
+            head = f"{f.severity.upper()} {f.rule} {one.message} — {_count(operations)}: {', '.join(operations)}"
+        lines.append(f"{head} (old: {_ptr(f.old_pointer)}, new: {_ptr(f.new_pointer)})")
     return "\n".join([*lines, summary(findings)]) + "\n"
+
+
+def _count(operations: list[str]) -> str:
+    return f"{len(operations)} operations"
 
 
 def render_json(findings: list[Finding]) -> str:
@@ -93,14 +143,21 @@ def render_markdown(findings: list[Finding]) -> str:
     if not findings:
         lines.append("No changes between the two specs.")
     for severity in SEVERITIES:
-        group = [f for f in findings if f.severity == severity]
-        if not group:
+        members = [f for f in findings if f.severity == severity]
+        if not members:
             continue
-        lines += [f"### {severity.capitalize()} ({len(group)})", ""]
+        lines += [f"### {severity.capitalize()} ({len(members)})", ""]
         lines += ["| Operation | Rule | Change | Where (old → new) |", "|---|---|---|---|"]
-        lines += [f"| {_code(f.operation)} | {_code(f.rule)} | {_md(f.message)} | {_where(f)} |" for f in group]
+        for one in group_findings(members):
+            operations = one.operations
+            ops = _code(operations[0]) if len(operations) == 1 else _md_operations(operations)
+            lines.append(f"| {ops} | {_code(one.first.rule)} | {_md(one.message)} | {_where(one.first)} |")
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _md_operations(operations: list[str]) -> str:
+    return f"{_count(operations)}: " + ", ".join(_code(op) for op in operations)
 
 
 def _xml(text: str) -> str:

@@ -9,10 +9,12 @@ both the cycle protection and what keeps a 10k-line spec fast.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any, Literal
 
 from apiconform.diff.findings import Emit
 from apiconform.diff.nodes import (
+    At,
     Node,
     canonical,
     covers,
@@ -21,6 +23,7 @@ from apiconform.diff.nodes import (
     is_closed,
     place,
     show_types,
+    subject,
     text,
     types_of,
 )
@@ -36,63 +39,92 @@ _LENGTH_BOUNDS = (("minLength", "min"), ("maxLength", "max"))
 class SchemaDiff:
     """Compares schemas of one operation in one direction, emitting findings through `emit`."""
 
-    def __init__(self, old_doc: Document, new_doc: Document, direction: Direction, emit: Emit) -> None:
+    def __init__(
+        self, old_doc: Document, new_doc: Document, direction: Direction, emit: Emit, *, paging: bool = False
+    ) -> None:
         self.old_doc, self.new_doc, self.direction, self.emit = old_doc, new_doc, direction, emit
-        self._done: set[tuple[str, str]] = set()
+        self.paging = paging  # a paging parameter's value: its bounds and default have rules of their own
+        self._done: dict[tuple[str, str], set[bool]] = {}  # pairs compared -> omittable in which visits
 
-    def _rule(self, suffix: str) -> str:
-        return f"{self.direction}-{suffix}"
-
-    def compare(self, old_raw: Any, new_raw: Any, old_ptr: str, new_ptr: str, root: str, path: str = "") -> None:
+    def compare(
+        self,
+        old_raw: Any,
+        new_raw: Any,
+        old_ptr: str,
+        new_ptr: str,
+        root: str,
+        path: str = "",
+        *,
+        omittable: bool = True,
+    ) -> None:
+        """`omittable`: a client may leave this value out of a request, so its `default` is what it gets."""
         old, new = flatten(self.old_doc, old_raw, old_ptr), flatten(self.new_doc, new_raw, new_ptr)
+        at = self.at(root, path, new.ptr or old.ptr)
         if old.ptr and new.ptr:
-            if (old.ptr, new.ptr) in self._done:
+            key = (old.ptr, new.ptr)
+            if key in self._done:
+                if omittable not in self._done[key] and self.direction == "request":
+                    # One schema used where a value may be left out and where it must be sent: its default
+                    # matters in one place and not the other, so judge it here too (in either order).
+                    self._done[key].add(omittable)
+                    self._default(old, new, at, omittable)
                 return
-            self._done.add((old.ptr, new.ptr))
-        where = place(root, path)
-        if not self._types(old, new, where):
+            self._done[key] = {omittable}
+        if not self._types(old, new, at):
             return  # disjoint types: the keywords below describe different things
-        self._format(old, new, where)
-        self._enum(old, new, where)
-        self._range(old, new, where)
+        self._format(old, new, at)
+        self._enum(old, new, at)
+        self._range(old, new, at)
         for keyword, kind in _LENGTH_BOUNDS:
-            self._bound(old, new, where, keyword, kind, "length")
+            self._bound(old, new, at, keyword, kind, self._length_rule)
         for keyword, kind in _SIZE_BOUNDS:
-            self._bound(old, new, where, keyword, kind, "size")
-        self._unique(old, new, where)
-        self._pattern(old, new, where)
+            self._bound(old, new, at, keyword, kind, self._size_rule)
+        self._unique(old, new, at)
+        self._pattern(old, new, at)
         if self.direction == "request":
-            self._default(old, new, where)
-        self._object(old, new, root, path)
+            self._default(old, new, at, omittable)
+        self._object(old, new, root, path, at)
         if isinstance(old.get("items"), dict) or isinstance(new.get("items"), dict):
             old_items, new_items = old.get("items", {}), new.get("items", {})
             old_items_ptr = old.at("items") if "items" in old.origin else ""
             new_items_ptr = new.at("items") if "items" in new.origin else ""
-            self.compare(old_items, new_items, old_items_ptr, new_items_ptr, root, f"{path}[]")
-        compare_unions(self, old, new, root, path)
+            # an array element is never left out, so an items default never applies
+            self.compare(old_items, new_items, old_items_ptr, new_items_ptr, root, f"{path}[]", omittable=False)
+        compare_unions(self, old, new, root, path, omittable)
+
+    def at(self, root: str, path: str, pointer: str) -> At:
+        """Where a change to the schema at `pointer` is: in this operation, and in the spec's shared schemas."""
+        return At(place(root, path), subject(pointer))
+
+    def report(self, at: At, rule: str, change: str, old_ptr: str, new_ptr: str) -> None:
+        """One finding: `change` ('gained enum value "X"') said of the operation's value and, for grouping the
+        operations one shared schema reaches, of that schema."""
+        shared = f"{at.about} {change}" if at.about else ""
+        self.emit(rule, f"{at.where} {change}", old_ptr, new_ptr, shared)
 
     # scalar keywords -----------------------------------------------------------------------------------------
 
-    def _types(self, old: Node, new: Node, where: str) -> bool:
+    def _types(self, old: Node, new: Node, at: At) -> bool:
         old_types, new_types = types_of(self.old_doc, old), types_of(self.new_doc, new)
         if old_types == new_types:
             return True
-        change = f"{where} changed type {show_types(old_types)} -> {show_types(new_types)}"
+        change = f"changed type {show_types(old_types)} -> {show_types(new_types)}"
         accepted, offered = (new_types, old_types) if self.direction == "request" else (old_types, new_types)
         # Request: the new schema must accept every old type. Response: the old must admit every new type.
+        request = self.direction == "request"
         if not accepted or (offered and covers(accepted, offered)):
-            suffix = "type-widened" if self.direction == "request" else "type-narrowed"
-            self.emit(self._rule(suffix), change, old.at("type"), new.at("type"))
+            rule = "request-type-widened" if request else "response-type-narrowed"
         else:
-            self.emit(self._rule("type-changed"), change, old.at("type"), new.at("type"))
+            rule = "request-type-changed" if request else "response-type-changed"
+        self.report(at, rule, change, old.at("type"), new.at("type"))
         overlap = not old_types or not new_types or covers(old_types, new_types) or covers(new_types, old_types)
         return overlap or bool(old_types & new_types)
 
-    def _format(self, old: Node, new: Node, where: str) -> None:
+    def _format(self, old: Node, new: Node, at: At) -> None:
         before, after = text(old.get("format")), text(new.get("format"))
         if before == after:
             return
-        change = f"{where} changed format {before or 'none'} -> {after or 'none'}"
+        change = f"changed format {before or 'none'} -> {after or 'none'}"
         ptrs = (old.at("format"), new.at("format"))
         request = self.direction == "request"
         if before and after:
@@ -101,14 +133,14 @@ class SchemaDiff:
             elif (after, before) in _WIDER_FORMATS:
                 rule = "request-format-changed" if request else "response-format-narrowed"
             else:
-                rule = self._rule("format-changed")
+                rule = "request-format-changed" if request else "response-format-changed"
         elif after:
             rule = "request-format-changed" if request else "response-format-added"
         else:
             rule = "request-format-removed" if request else "response-format-removed"
-        self.emit(rule, change, *ptrs)
+        self.report(at, rule, change, *ptrs)
 
-    def _enum(self, old: Node, new: Node, where: str) -> None:
+    def _enum(self, old: Node, new: Node, at: At) -> None:
         before, after = enum_values(old), enum_values(new)
         if before is None and after is None:
             return
@@ -116,11 +148,11 @@ class SchemaDiff:
         if before is None and after is not None:
             values = ", ".join(canonical(v) for v in after[0])
             rule = "request-enum-added" if request else "response-enum-added"
-            self.emit(rule, f"{where} is now restricted to {after[1]} [{values}]", old.ptr, new.at(after[1]))
+            self.report(at, rule, f"is now restricted to {after[1]} [{values}]", old.ptr, new.at(after[1]))
             return
         if after is None and before is not None:
             rule = "request-enum-removed" if request else "response-enum-removed"
-            self.emit(rule, f"{where} is no longer restricted to {before[1]}", old.at(before[1]), new.ptr)
+            self.report(at, rule, f"is no longer restricted to {before[1]}", old.at(before[1]), new.ptr)
             return
         assert before is not None and after is not None
         old_keys = {canonical(v): i for i, v in enumerate(before[0])}
@@ -132,20 +164,34 @@ class SchemaDiff:
             ptr = old.at(before[1]) + (f"/{old_keys[key]}" if before[1] == "enum" else "")
             rule = "request-enum-value-removed" if request else "response-enum-value-removed"
             hint = f" (replaced by {came[0]}?)" if renamed else ""
-            self.emit(rule, f"{where} lost enum value {key}{hint}", ptr, "")
+            self.report(at, rule, f"lost enum value {key}{hint}", ptr, "")
         for key in came:
             ptr = new.at(after[1]) + (f"/{new_keys[key]}" if after[1] == "enum" else "")
             rule = "request-enum-value-added" if request else "response-enum-value-added"
             hint = f" (replaces {gone[0]}?)" if renamed else ""
-            self.emit(rule, f"{where} gained enum value {key}{hint}", "", ptr)
+            self.report(at, rule, f"gained enum value {key}{hint}", "", ptr)
 
-    def _emit_bound(self, category: str, tighter: bool, message: str, old_ptr: str, new_ptr: str) -> None:
+    # Rule ids are spelled out, never composed, so that grepping an id finds where it is raised.
+    def _range_rule(self, tighter: bool) -> str:
+        if self.paging:
+            return "pagination-bounds-tightened" if tighter else "pagination-bounds-loosened"
         if self.direction == "request":
-            self.emit(f"request-{category}-{'tightened' if tighter else 'loosened'}", message, old_ptr, new_ptr)
-        else:
-            self.emit(f"response-{category}-{'tightened' if tighter else 'loosened'}", message, old_ptr, new_ptr)
+            return "request-range-tightened" if tighter else "request-range-loosened"
+        return "response-range-tightened" if tighter else "response-range-loosened"
 
-    def _range(self, old: Node, new: Node, where: str) -> None:
+    def _length_rule(self, tighter: bool) -> str:
+        if self.paging:
+            return "pagination-bounds-tightened" if tighter else "pagination-bounds-loosened"
+        if self.direction == "request":
+            return "request-length-tightened" if tighter else "request-length-loosened"
+        return "response-length-tightened" if tighter else "response-length-loosened"
+
+    def _size_rule(self, tighter: bool) -> str:
+        if self.direction == "request":
+            return "request-size-tightened" if tighter else "request-size-loosened"
+        return "response-size-tightened" if tighter else "response-size-loosened"
+
+    def _range(self, old: Node, new: Node, at: At) -> None:
         integer = "integer" in types_of(self.new_doc, new)
         for kind in ("min", "max"):
             before, after = _edge(old, kind, integer), _edge(new, kind, integer)
@@ -156,10 +202,10 @@ class SchemaDiff:
             else:
                 tighter = after[0] > before[0] if kind == "min" else after[0] < before[0]
             label = "minimum" if kind == "min" else "maximum"
-            message = f"{where} changed {label} {before[1]} -> {after[1]}"
+            message = f"changed {label} {before[1]} -> {after[1]}"
             old_ptr = old.at(before[2]) if before[2] else old.ptr
             new_ptr = new.at(after[2]) if after[2] else new.ptr
-            self._emit_bound("range", tighter, message, old_ptr, new_ptr)
+            self.report(at, self._range_rule(tighter), message, old_ptr, new_ptr)
         before_step, after_step = _number(old.get("multipleOf")), _number(new.get("multipleOf"))
         if before_step != after_step:
             if before_step is None or after_step is None:
@@ -167,10 +213,10 @@ class SchemaDiff:
             else:
                 ratio = before_step / after_step
                 tighter = not math.isclose(ratio, round(ratio))
-            message = f"{where} changed multipleOf {_show(before_step)} -> {_show(after_step)}"
-            self._emit_bound("range", tighter, message, old.at("multipleOf"), new.at("multipleOf"))
+            message = f"changed multipleOf {_show(before_step)} -> {_show(after_step)}"
+            self.report(at, self._range_rule(tighter), message, old.at("multipleOf"), new.at("multipleOf"))
 
-    def _bound(self, old: Node, new: Node, where: str, keyword: str, kind: str, category: str) -> None:
+    def _bound(self, old: Node, new: Node, at: At, keyword: str, kind: str, rule_for: Callable[[bool], str]) -> None:
         before, after = _number(old.get(keyword)), _number(new.get(keyword))
         if before == after:
             return
@@ -178,32 +224,40 @@ class SchemaDiff:
             tighter = after is not None
         else:
             tighter = after > before if kind == "min" else after < before
-        message = f"{where} changed {keyword} {_show(before)} -> {_show(after)}"
-        self._emit_bound(category, tighter, message, old.at(keyword), new.at(keyword))
+        message = f"changed {keyword} {_show(before)} -> {_show(after)}"
+        self.report(at, rule_for(tighter), message, old.at(keyword), new.at(keyword))
 
-    def _unique(self, old: Node, new: Node, where: str) -> None:
+    def _unique(self, old: Node, new: Node, at: At) -> None:
         before, after = old.get("uniqueItems") is True, new.get("uniqueItems") is True
         if before != after:
-            message = f"{where} changed uniqueItems {str(before).lower()} -> {str(after).lower()}"
-            self._emit_bound("size", after, message, old.at("uniqueItems"), new.at("uniqueItems"))
+            message = f"changed uniqueItems {str(before).lower()} -> {str(after).lower()}"
+            self.report(at, self._size_rule(after), message, old.at("uniqueItems"), new.at("uniqueItems"))
 
-    def _pattern(self, old: Node, new: Node, where: str) -> None:
+    def _pattern(self, old: Node, new: Node, at: At) -> None:
         before, after = text(old.get("pattern")), text(new.get("pattern"))
         if before == after:
             return
-        message = f"{where} changed pattern {before or 'none'} -> {after or 'none'}"
+        message = f"changed pattern {before or 'none'} -> {after or 'none'}"
         if self.direction == "request":
             rule = "request-pattern-changed" if after else "request-pattern-removed"
         else:
             rule = "response-pattern-changed" if before else "response-pattern-added"
-        self.emit(rule, message, old.at("pattern"), new.at("pattern"))
+        self.report(at, rule, message, old.at("pattern"), new.at("pattern"))
 
-    def _default(self, old: Node, new: Node, where: str) -> None:
+    def _default(self, old: Node, new: Node, at: At, omittable: bool) -> None:
         before = canonical(old.get("default")) if old.has("default") else None
         after = canonical(new.get("default")) if new.has("default") else None
-        if before != after:
-            message = f"{where} changed default {before or 'none'} -> {after or 'none'}"
-            self.emit("request-default-changed", message, old.at("default"), new.at("default"))
+        if before == after:
+            return
+        message = f"changed default {before or 'none'} -> {after or 'none'}"
+        ptrs = (old.at("default"), new.at("default"))
+        if before is not None and after is not None and omittable:
+            # The same request (one that leaves the value out) now asks for something else (AIP-180, oasdiff).
+            self.report(at, "request-default-value-changed", f"{message} (leaving it out now means {after})", *ptrs)
+        elif self.paging:
+            self.report(at, "pagination-default-changed", message, *ptrs)
+        else:
+            self.report(at, "request-default-changed", message, *ptrs)
 
     # objects -------------------------------------------------------------------------------------------------
 
@@ -213,7 +267,7 @@ class SchemaDiff:
         resolved = flatten(document, raw, "")
         return resolved.get(hidden) is not True
 
-    def _object(self, old: Node, new: Node, root: str, path: str) -> None:
+    def _object(self, old: Node, new: Node, root: str, path: str, node: At) -> None:
         old_props = {n: v for n, v in old.props.items() if self._visible(v[0], self.old_doc)}
         new_props = {n: v for n, v in new.props.items() if self._visible(v[0], self.new_doc)}
         hidden_old = set(old.props) - set(old_props)
@@ -223,19 +277,22 @@ class SchemaDiff:
         request = self.direction == "request"
         for name in dict.fromkeys(names):
             sub_path = f"{path}.{name}" if path else name
-            where = place(root, sub_path)
+            prop_ptr = (new_props.get(name) or old_props.get(name) or (None, ""))[1]
+            # about the property's own schema, or (named in `required` only) the object's schema + name
+            at = self.at(root, sub_path, prop_ptr) if prop_ptr else At(place(root, sub_path), node.member(name))
             was_required, is_required = name in old.required, name in new.required
             if name in old_props and name in new_props:
-                self._required_change(old, new, name, where, was_required, is_required)
+                self._required_change(old, new, name, at, was_required, is_required)
                 (old_raw, old_ptr), (new_raw, new_ptr) = old_props[name], new_props[name]
-                self.compare(old_raw, new_raw, old_ptr, new_ptr, root, sub_path)
+                omittable = not was_required and not is_required
+                self.compare(old_raw, new_raw, old_ptr, new_ptr, root, sub_path, omittable=omittable)
             elif name in new_props:
                 if request:
                     rule = "request-property-added-required" if is_required else "request-property-added"
                     text = "added as required" if is_required else "added (optional)"
                 else:
                     rule, text = "response-property-added", "added"
-                self.emit(rule, f"{where} {text}", "", new_props[name][1])
+                self.report(at, rule, text, "", new_props[name][1])
             elif name in old_props:
                 if request:
                     closed = is_closed(new.get("additionalProperties")) == "closed"
@@ -244,12 +301,12 @@ class SchemaDiff:
                 else:
                     rule = "response-required-property-removed" if was_required else "response-property-removed"
                     text = "removed (was required)" if was_required else "removed"
-                self.emit(rule, f"{where} {text}", old_props[name][1], "")
+                self.report(at, rule, text, old_props[name][1], "")
             else:  # named in `required` only, without a property schema
-                self._required_change(old, new, name, where, was_required, is_required)
-        self._additional(old, new, root, path)
+                self._required_change(old, new, name, at, was_required, is_required)
+        self._additional(old, new, root, path, node)
 
-    def _required_change(self, old: Node, new: Node, name: str, where: str, was: bool, now: bool) -> None:
+    def _required_change(self, old: Node, new: Node, name: str, at: At, was: bool, now: bool) -> None:
         if was == now:
             return
         ptrs = (old.required.get(name, ""), new.required.get(name, ""))
@@ -257,26 +314,25 @@ class SchemaDiff:
             rule = "request-property-became-required" if now else "request-property-became-optional"
         else:
             rule = "response-property-became-required" if now else "response-property-became-optional"
-        self.emit(rule, f"{where} became {'required' if now else 'optional'}", *ptrs)
+        self.report(at, rule, f"became {'required' if now else 'optional'}", *ptrs)
 
-    def _additional(self, old: Node, new: Node, root: str, path: str) -> None:
+    def _additional(self, old: Node, new: Node, root: str, path: str, at: At) -> None:
         before_raw, after_raw = old.get("additionalProperties"), new.get("additionalProperties")
         before, after = is_closed(before_raw), is_closed(after_raw)
-        where = place(root, path)
         ptrs = (old.at("additionalProperties"), new.at("additionalProperties"))
         if before == "schema" and after == "schema":
-            self.compare(before_raw, after_raw, ptrs[0], ptrs[1], root, f"{path}{{*}}")
+            self.compare(before_raw, after_raw, ptrs[0], ptrs[1], root, f"{path}{{*}}", omittable=False)
             return
         if before == after:
             return
         rank = {"closed": 0, "schema": 1, "open": 2}
         opened = rank[after] > rank[before]
-        message = f"{where} changed additionalProperties {before} -> {after}"
+        message = f"changed additionalProperties {before} -> {after}"
         if self.direction == "request":
             rule = "request-additional-properties-opened" if opened else "request-additional-properties-closed"
-            self.emit(rule, message, *ptrs)
+            self.report(at, rule, message, *ptrs)
         elif opened:
-            self.emit("response-additional-properties-opened", message, *ptrs)
+            self.report(at, "response-additional-properties-opened", message, *ptrs)
 
 
 def _number(value: Any) -> float | None:

@@ -9,7 +9,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from apiconform.diff.nodes import Node, canonical, child, flatten, mapping, place, show_types, text, types_of
+from apiconform.diff.nodes import (
+    At,
+    Node,
+    canonical,
+    child,
+    flatten,
+    mapping,
+    same_content,
+    show_types,
+    text,
+    types_of,
+)
 from apiconform.spec import Document
 
 if TYPE_CHECKING:
@@ -26,41 +37,66 @@ class Branch:
     signature: str | None  # inline branches only
 
 
-def compare_unions(diff: SchemaDiff, old: Node, new: Node, root: str, path: str) -> None:
+def compare_unions(diff: SchemaDiff, old: Node, new: Node, root: str, path: str, omittable: bool) -> None:
     old_branches, new_branches = branches(diff.old_doc, old), branches(diff.new_doc, new)
     if not old_branches and not new_branches:
         return
-    where = place(root, path)
-    _discriminator(diff, old, new, where)
+    at = diff.at(root, path, new.ptr or old.ptr)
+    _discriminator(diff, old, new, at)
     if not old_branches or not new_branches:
         return  # a union introduced or dropped: the type comparison has judged it
     pairs, removed, added = match(old_branches, new_branches)
+    if not _discriminated(old) and not _discriminated(new):
+        # A branch now named differently but saying the same is no change. Not so under a discriminator:
+        # there a branch is matched by its value, and one left unmatched changed on the wire (with neither a
+        # mapping nor a const, the schema name is the value).
+        pairs += _same_content_pairs(diff, removed, added)
+    request = diff.direction == "request"
     for branch in removed:
-        message = f"{where} lost {branch.kind} branch {branch.key}"
-        diff.emit(f"{diff.direction}-union-branch-removed", message, branch.ptr, "")
+        rule = "request-union-branch-removed" if request else "response-union-branch-removed"
+        diff.report(at, rule, f"lost {branch.kind} branch {branch.key}", branch.ptr, "")
     for branch in added:
-        message = f"{where} gained {branch.kind} branch {branch.key}"
-        diff.emit(f"{diff.direction}-union-branch-added", message, "", branch.ptr)
+        rule = "request-union-branch-added" if request else "response-union-branch-added"
+        diff.report(at, rule, f"gained {branch.kind} branch {branch.key}", "", branch.ptr)
     for before, after in pairs:
-        diff.compare(before.raw, after.raw, before.ptr, after.ptr, root, f"{path}<{after.key}>")
+        diff.compare(before.raw, after.raw, before.ptr, after.ptr, root, f"{path}<{after.key}>", omittable=omittable)
 
 
-def _discriminator(diff: SchemaDiff, old: Node, new: Node, where: str) -> None:
+def _discriminator(diff: SchemaDiff, old: Node, new: Node, at: At) -> None:
     before, after = old.get("discriminator"), new.get("discriminator")
     if not isinstance(before, dict) or not isinstance(after, dict):
         return
     if before.get("propertyName") != after.get("propertyName"):
-        message = f"{where} changed discriminator {before.get('propertyName')} -> {after.get('propertyName')}"
-        diff.emit("discriminator-property-changed", message, old.at("discriminator"), new.at("discriminator"))
+        message = f"changed discriminator {before.get('propertyName')} -> {after.get('propertyName')}"
+        diff.report(at, "discriminator-property-changed", message, old.at("discriminator"), new.at("discriminator"))
     old_map, new_map = mapping(before.get("mapping")), mapping(after.get("mapping"))
     for value, ref in old_map.items():
-        if value in new_map and new_map[value] != ref:
-            diff.emit(
+        if value not in new_map or new_map[value] == ref:
+            continue
+        if not same_content(diff.old_doc, {"$ref": ref}, diff.new_doc, {"$ref": new_map[value]}):
+            diff.report(
+                at,
                 "discriminator-mapping-changed",
-                f"{where} discriminator value {value} maps to {new_map[value]} (was {ref})",
+                f"discriminator value {value} maps to {new_map[value]} (was {ref})",
                 child(old.at("discriminator"), "mapping", value),
                 child(new.at("discriminator"), "mapping", value),
             )
+
+
+def _discriminated(node: Node) -> bool:
+    return text(mapping(node.get("discriminator")).get("propertyName")) is not None
+
+
+def _same_content_pairs(diff: SchemaDiff, removed: list[Branch], added: list[Branch]) -> list[tuple[Branch, Branch]]:
+    """Pairs an unmatched old branch with an unmatched new one of the same content; both lists shrink."""
+    pairs = []
+    for before in list(removed):
+        after = next((b for b in added if same_content(diff.old_doc, before.raw, diff.new_doc, b.raw)), None)
+        if after is not None:
+            pairs.append((before, after))
+            removed.remove(before)
+            added.remove(after)
+    return pairs
 
 
 def branches(document: Document, node: Node) -> list[Branch]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from apiconform.diff.findings import Emit, Sink
-from apiconform.diff.nodes import child, deref, mapping
+from apiconform.diff.nodes import child, deref, mapping, same_content
 from apiconform.diff.schemas import SchemaDiff
 from apiconform.diff.servers import base_path
 from apiconform.errors import SpecError
@@ -66,7 +66,7 @@ def compare_rpc(sink: Sink, old_doc: Document, new_doc: Document, union_label: s
             emit("rpc-request-type-added", f"requestType {value} added", "", new_disc["mapping"][value][1:])
             continue
         old_ref, new_ref = old_disc["mapping"][value], new_disc["mapping"][value]
-        if old_ref != new_ref:
+        if old_ref != new_ref and not same_content(old_doc, {"$ref": old_ref}, new_doc, {"$ref": new_ref}):
             message = f"discriminator value {value} maps to {new_ref} (was {old_ref})"
             emit("discriminator-mapping-changed", message, old_mapping, new_mapping)
         pointers = (old_ref[1:], new_ref[1:])

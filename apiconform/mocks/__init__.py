@@ -21,11 +21,12 @@ __all__ = ["FAULTS", "Clock", "Fault", "app", "behaviour"]
 
 def behaviour(surface: str, *, faults: Iterable[str] = (), clock: Clock | None = None, seed: int = 0) -> Behaviour:
     """The stateful mock of `surface` (its `.credentials()` work against the app built from it)."""
-    from apiconform.vendors import behaviour_class
+    from apiconform.vendors.registry import get_vendor
 
+    mock = get_vendor(get_surface(surface).name).mock
     spec = load_api(get_surface(surface).spec_path)
-    names = validate_names(tuple(faults), surface)
-    return behaviour_class(surface)(spec, clock=clock or Clock(), faults=names, seed=seed)
+    names = validate_names(tuple(faults), surface, mock.capabilities)
+    return mock(spec, clock=clock or Clock(), faults=names, seed=seed)
 
 
 def app(

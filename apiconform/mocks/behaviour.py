@@ -51,6 +51,8 @@ class Behaviour:
     """
 
     surface: ClassVar[str]
+    #: What this mock can show beyond every mock's faults (names in `apiconform.mocks.faults.CAPABILITIES`).
+    capabilities: ClassVar[frozenset[str]] = frozenset()
     #: The vendor's status for a request that breaks the contract (first documented one wins).
     invalid_request_statuses: ClassVar[tuple[str, ...]] = ("400", "422")
 

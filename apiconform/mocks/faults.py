@@ -16,68 +16,90 @@ from apiconform.errors import UsageError, did_you_mean
 from apiconform.mocks.behaviour import MockResponse
 from apiconform.openapi import ApiSpec, Operation
 
-ALL = frozenset({"code-insight", "sd-elements", "metadefender-sscp", "mend"})
-ENUMS = frozenset({"code-insight", "metadefender-sscp", "mend"})  # SD Elements' responses have no enums
-PAGED = frozenset({"code-insight", "metadefender-sscp"})
-REST = frozenset({"code-insight", "sd-elements", "metadefender-sscp"})
-WRITES = frozenset({"code-insight", "sd-elements", "metadefender-sscp"})
-ORDERED = frozenset({"code-insight"})  # the only surface whose documents state an order (GET /jobs: descending)
-DOWNLOADS = frozenset({"mend"})  # the only surface that documents Content-Disposition on its downloads
-FILTERED = frozenset({"code-insight", "sd-elements", "metadefender-sscp"})
-
 
 @dataclass(frozen=True)
 class Fault:
+    """A named deviation. `requires` names the mock capability the fault needs (None: every mock can show it);
+    each vendor's mock declares its capabilities (`Behaviour.capabilities`), so no surface is named here."""
+
     name: str
     description: str
-    surfaces: frozenset[str] = ALL
+    requires: str | None = None
 
+
+# Capabilities a vendor mock may declare, each with what it means for that surface's contract.
+CAPABILITIES = {
+    "response-enums": "its responses carry enum fields",
+    "paging": "it has paged list endpoints (limit/offset)",
+    "filters": "it has list endpoints with filter parameters",
+    "documented-order": "its documents state the order of a list",
+    "rest": "it rejects invalid input with 4xx statuses (not an RPC error body)",
+    "lost-writes": "it has writes a later read must show",
+    "async-jobs": "it queues jobs that must reach a terminal status",
+    "rpc-variants": "one endpoint answers several request types, each with its own shape",
+    "downloads": "its documents require Content-Disposition on report downloads",
+}
 
 FAULTS: dict[str, Fault] = {
     f.name: f
     for f in (
         Fault("undocumented-status", "successful answers use a status code the spec does not document"),
-        Fault("undocumented-enum", "an enum field in responses carries a value the spec does not list", ENUMS),
+        Fault(
+            "undocumented-enum", "an enum field in responses carries a value the spec does not list", "response-enums"
+        ),
         Fault("required-field-missing", "responses omit a field the spec marks required"),
         Fault("field-type-changed", "a response field changes type (number <-> string)"),
-        Fault("page-larger-than-limit", "list endpoints return more items than `limit` asks for", PAGED),
-        Fault("offset-ignored", "list endpoints ignore the page offset and always return the first page", PAGED),
-        Fault("filter-ignored", "list endpoints ignore their filter parameters", FILTERED),
-        Fault("order-flipped", "list endpoints return ascending instead of the documented descending order", ORDERED),
+        Fault("page-larger-than-limit", "list endpoints return more items than `limit` asks for", "paging"),
+        Fault("offset-ignored", "list endpoints ignore the page offset and always return the first page", "paging"),
+        Fault("filter-ignored", "list endpoints ignore their filter parameters", "filters"),
+        Fault(
+            "order-flipped",
+            "list endpoints return ascending instead of the documented descending order",
+            "documented-order",
+        ),
         Fault("out-of-range-accepted", "invalid and out-of-range input is accepted instead of rejected"),
         Fault("auth-not-enforced", "requests without valid credentials are served"),
         Fault(
             "wrong-request-type-shape",
-            "Mend answers a requestType with another requestType's shape",
-            frozenset({"mend"}),
+            "one request type is answered with another request type's shape",
+            "rpc-variants",
         ),
         Fault("wrong-content-type", "responses carry a Content-Type the spec does not document"),
         Fault(
             "missing-content-disposition",
             "report downloads lose their documented Content-Disposition header",
-            DOWNLOADS,
+            "downloads",
         ),
         Fault("intermittent-5xx", "about one request in three fails with 500 Internal Server Error"),
-        Fault("valid-input-rejected", "about one valid request in three is rejected as invalid", REST),
+        Fault("valid-input-rejected", "about one valid request in three is rejected as invalid", "rest"),
         Fault("unsupported-method-accepted", "undocumented methods are answered 200 instead of 405"),
         Fault("allow-header-missing", "405 answers lack the Allow header"),
-        Fault("writes-lost", "writes are acknowledged but not stored", WRITES),
-        Fault("async-job-stuck", "queued jobs never reach a terminal status", frozenset({"code-insight"})),
+        Fault("writes-lost", "writes are acknowledged but not stored", "lost-writes"),
+        Fault("async-job-stuck", "queued jobs never reach a terminal status", "async-jobs"),
         Fault("slow-responses", "every response is delayed by 1.5 seconds"),
     )
 }
+
 SLOW_DELAY_SECONDS = 1.5
 UNDOCUMENTED_ENUM_VALUE = "UNDOCUMENTED_VALUE"
 
 
-def validate_names(names: list[str] | tuple[str, ...] | frozenset[str], surface: str) -> frozenset[str]:
-    """The fault names, or a UsageError naming the unknown or inapplicable one."""
+def applies(fault: Fault, capabilities: frozenset[str]) -> bool:
+    return fault.requires is None or fault.requires in capabilities
+
+
+def validate_names(
+    names: list[str] | tuple[str, ...] | frozenset[str], surface: str, capabilities: frozenset[str]
+) -> frozenset[str]:
+    """The fault names, or a UsageError naming the unknown one, or the one the surface's mock cannot show."""
     for name in names:
         if name not in FAULTS:
             raise UsageError(f"unknown fault {name!r}{did_you_mean(name, FAULTS)}; `apiconform mock --list-faults`")
-        if surface not in FAULTS[name].surfaces:
+        fault = FAULTS[name]
+        if not applies(fault, capabilities):
             raise UsageError(
-                f"fault {name!r} does not apply to {surface}; it applies to {', '.join(sorted(FAULTS[name].surfaces))}"
+                f"fault {name!r} does not apply to {surface}: it needs a surface where "
+                f"{CAPABILITIES[str(fault.requires)]}; see `apiconform mock --list-faults`"
             )
     return frozenset(names)
 

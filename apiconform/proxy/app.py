@@ -79,7 +79,7 @@ class Forwarder:
     """The ASGI endpoint every request reaches (an ASGI app, so Starlette routes every method to it)."""
 
     def __init__(self, upstream: str, recorder: ProxyRecorder, timeout: float) -> None:
-        self.root = upstream_root(upstream, recorder.contract.spec.base_paths())
+        self.root = upstream_root(upstream, recorder.contract.contract.base_paths)
         self.recorder = recorder
         self.timeout = timeout
         self._client: httpx.AsyncClient | None = None

@@ -7,37 +7,37 @@ or answers 5xx is a `not_a_server_error` failure: that check already covers "no 
 
 from __future__ import annotations
 
-from apiconform.runner.checks import CHECKS, CheckInfo, register
+from apiconform.checks import declare
+from apiconform.contract import (
+    CONTENT_TYPE_CONFORMANCE,
+    ENUM_DOCUMENTED,
+    NOT_A_SERVER_ERROR,
+    REQUEST_TYPE_SHAPE,
+    RESPONSE_SCHEMA_CONFORMANCE,
+    STATUS_CODE_CONFORMANCE,
+)
 
-CLIENT_REQUEST_VALID = "client_request_valid"
-CLIENT_OPERATION_KNOWN = "client_operation_known"
+CLIENT_OPERATION_KNOWN = declare(
+    "client_operation_known",
+    group="client",
+    source="proxy",
+    description="the client calls only documented operations (method, path, Mend requestType)",
+)
+CLIENT_REQUEST_VALID = declare(
+    "client_request_valid",
+    group="client",
+    source="proxy",
+    description="the client's parameters, Content-Type and body conform to the operation's contract",
+)
 
 # The checks a proxy evaluates, in report order (request side first, as the traffic flows).
 PROXY_CHECKS = (
     CLIENT_OPERATION_KNOWN,
     CLIENT_REQUEST_VALID,
-    "not_a_server_error",
-    "status_code_conformance",
-    "content_type_conformance",
-    "response_schema_conformance",
-    "enum_documented",
-    "request_type_shape",
+    NOT_A_SERVER_ERROR,
+    STATUS_CODE_CONFORMANCE,
+    CONTENT_TYPE_CONFORMANCE,
+    RESPONSE_SCHEMA_CONFORMANCE,
+    ENUM_DOCUMENTED,
+    REQUEST_TYPE_SHAPE,
 )
-
-for _info in (
-    CheckInfo(
-        CLIENT_OPERATION_KNOWN,
-        "client",
-        "proxy",
-        "the client calls only documented operations (method, path, Mend requestType)",
-    ),
-    CheckInfo(
-        CLIENT_REQUEST_VALID,
-        "client",
-        "proxy",
-        "the client's parameters, Content-Type and body conform to the operation's contract",
-    ),
-):
-    # Importing this module twice (tests reload, plugins) must not trip the registry's duplicate guard.
-    if _info.id not in CHECKS:
-        register(_info)

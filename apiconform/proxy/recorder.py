@@ -16,10 +16,10 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from apiconform.openapi import load_api
+from apiconform.contract import NOT_A_SERVER_ERROR, REQUEST_TYPE_SHAPE, Judgement, Match, Verdict, contract_for
 from apiconform.proxy.bodies import Message, decoded_body, is_json, media_type
 from apiconform.proxy.checks import PROXY_CHECKS
-from apiconform.proxy.validate import Contract, Match, Observed, Verdict
+from apiconform.proxy.validate import ProxyContract
 from apiconform.redact import Redactor
 from apiconform.runner.results import Exchange, Failure, OperationResult, RunResult, SurfaceResult
 from apiconform.surfaces import Surface, get_surface
@@ -63,15 +63,15 @@ class ProxyRecorder:
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     ) -> None:
         self.surface = surface if isinstance(surface, Surface) else get_surface(surface)
-        self.contract = Contract(load_api(self.surface.spec_path), max_body_bytes=max_body_bytes)
+        self.contract = ProxyContract(contract_for(self.surface.spec_path), max_body_bytes)
         self.redactor = Redactor(secrets)
         self.upstream = upstream
         self._lock = threading.Lock()
         self._started = time.monotonic()
         self._started_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         self._operations = {
-            label: OperationResult(self.surface.name, label, operation_id)
-            for label, operation_id in self.contract.operations()
+            op.label: OperationResult(self.surface.name, op.label, op.operation_id)
+            for op in self.contract.contract.operations
         }
         self._failures: list[Failure] = []
         self._seen: set[tuple[str, str, str]] = set()
@@ -100,13 +100,13 @@ class ProxyRecorder:
     def _record(self, exchange: ObservedExchange) -> None:
         match = self.contract.match(exchange.method, exchange.raw_path, exchange.request)
         verdicts = self.contract.request_verdicts(match, exchange.query, exchange.request)
-        observed = Observed()
+        observed = Judgement()
         if exchange.status is not None and exchange.response is not None:
-            answered, observed = self.contract.response_verdicts(match, exchange.status, exchange.response)
-            verdicts += answered
+            observed = self.contract.response_judgement(match, exchange.status, exchange.response)
+            verdicts += observed.verdicts
         if exchange.transport_error:
             title = "Upstream unreachable" if exchange.status is None else "Upstream answer broke off"
-            verdicts.append(Verdict("not_a_server_error", False, title, exchange.transport_error, "a complete answer"))
+            verdicts.append(Verdict(NOT_A_SERVER_ERROR, False, title, exchange.transport_error, "a complete answer"))
         with self._lock:
             op = self._operation(match)
             op.cases += 1
@@ -139,7 +139,9 @@ class ProxyRecorder:
             if op is not None:
                 return op
         self._unknown += 1
-        op = OperationResult(self.surface.name, label, match.operation_id or "(undocumented)")
+        op = OperationResult(
+            self.surface.name, label, match.operation.operation_id if match.operation else "(undocumented)"
+        )
         self._operations[label] = op
         return op
 
@@ -204,7 +206,8 @@ class ProxyRecorder:
         surface = SurfaceResult(self.surface.name, self.redactor.text(self.upstream), False, operations)
         if unjudged:
             surface.error = f"{unjudged} exchange(s) could not be judged (internal error; see the proxy's log)"
-        checks = [c for c in PROXY_CHECKS if c != "request_type_shape" or self.contract.variants]
+        rpc = self.contract.contract.rpc_endpoint is not None
+        checks: list[str] = [c for c in PROXY_CHECKS if c != REQUEST_TYPE_SHAPE or rpc]
         return RunResult(
             profile="proxy",
             seed=0,

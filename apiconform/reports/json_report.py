@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from apiconform.runner.checks import CHECKS
+from apiconform.checks import CHECKS
 from apiconform.runner.results import (
     VERDICT_FAILED,
     VERDICT_NOT_RUN,

@@ -8,21 +8,21 @@ those caches go to a temporary directory: rebuilding them costs about 0.2 s per 
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
-from collections.abc import Callable
+from collections.abc import Iterator
 
 from hypothesis.configuration import set_hypothesis_home_dir
 
 
-def private_hypothesis_storage() -> Callable[[], None]:
-    """Point Hypothesis at a fresh temporary directory; returns the undo (which also deletes it)."""
-    scratch = tempfile.TemporaryDirectory(prefix="apiconform-hypothesis-", ignore_cleanup_errors=True)
-    set_hypothesis_home_dir(scratch.name)
-
-    def restore() -> None:
-        # None = Hypothesis' own choice again (HYPOTHESIS_STORAGE_DIRECTORY, else ./.hypothesis), so a pytest
-        # session that runs the plugin keeps its example database where it expects it for its other tests.
-        set_hypothesis_home_dir(None)
-        scratch.cleanup()
-
-    return restore
+@contextlib.contextmanager
+def private_hypothesis_storage() -> Iterator[None]:
+    """Hypothesis' storage in a fresh temporary directory for the duration, deleted afterwards."""
+    with tempfile.TemporaryDirectory(prefix="apiconform-hypothesis-", ignore_cleanup_errors=True) as scratch:
+        set_hypothesis_home_dir(scratch)
+        try:
+            yield
+        finally:
+            # None = Hypothesis' own choice again (HYPOTHESIS_STORAGE_DIRECTORY, else ./.hypothesis), so a pytest
+            # session that runs the plugin keeps its example database where it expects it for its other tests.
+            set_hypothesis_home_dir(None)

@@ -7,54 +7,46 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
-from apiconform import rpc
-from apiconform.runner.scenarios.examples import WRITE_METHODS
+from apiconform.contract import Contract
 from apiconform.spec import Document, resolve_pointer
-
-BODY_CREDENTIALS = ("userKey", "orgToken", "productToken", "projectToken")
 
 
 @dataclass
 class Prepared:
     document: Document
-    excluded: dict[tuple[str, str], str] = field(default_factory=dict)  # (METHOD, path) -> why not exercised
+    excluded: dict[str, str] = field(default_factory=dict)  # operation label -> why this run leaves it out
 
 
 def prepare(
-    document: Document,
+    contract: Contract,
     *,
     discovered: dict[str, Any],
     credentials: dict[str, Any],
     allow_writes: bool,
     shard: tuple[int, int] | None,
+    caller_credentials: tuple[str, ...] = (),
 ) -> Prepared:
-    doc = rpc.explode(document)
-    doc = copy.deepcopy(doc) if doc is document else doc
+    doc = copy.deepcopy(contract.exploded.document)
     prepared = Prepared(doc)
-    operations = sorted((path, method) for path, item in doc["paths"].items() for method in item if method in _METHODS)
-    for index, (path, method) in enumerate(operations):
-        op = doc["paths"][path][method]
+    ordered = sorted(contract.operations, key=lambda op: (op.operation.path, op.method.lower()))
+    for index, op in enumerate(ordered):
+        path, method = op.operation.path, op.method.lower()
         reason = None
-        if not allow_writes and _is_write(method, op):
+        if not allow_writes and op.is_write:
             reason = "read-only run: writes need --allow-writes"
         elif shard is not None and index % shard[1] != shard[0] - 1:
             reason = f"not in shard {shard[0]}/{shard[1]}"
         if reason:
-            prepared.excluded[(method.upper(), path)] = reason
+            prepared.excluded[op.label] = reason
             del doc["paths"][path][method]
             continue
-        _add_parameter_examples(op, discovered)
+        _add_parameter_examples(doc["paths"][path][method], discovered)
     doc["paths"] = {p: item for p, item in doc["paths"].items() if any(m in _METHODS for m in item)}
-    _pin_body_credentials(doc, credentials, discovered)
+    _pin_body_credentials(contract, doc, credentials, discovered, caller_credentials)
     return prepared
 
 
 _METHODS = frozenset({"get", "put", "post", "delete", "patch", "head", "options", "trace"})
-
-
-def _is_write(method: str, op: dict[str, Any]) -> bool:
-    effect = op.get("x-effect")
-    return effect == "write" if effect else method.upper() in WRITE_METHODS
 
 
 def _add_parameter_examples(op: dict[str, Any], discovered: dict[str, Any]) -> None:
@@ -63,23 +55,32 @@ def _add_parameter_examples(op: dict[str, Any], discovered: dict[str, Any]) -> N
             param["example"] = discovered[param["name"]]
 
 
-def _pin_body_credentials(doc: Document, credentials: dict[str, Any], discovered: dict[str, Any]) -> None:
+def body_credential_fields(contract: Contract) -> tuple[str, ...]:
+    """The credentials a spec says travel in request bodies (`info.x-body-credentials.fields`)."""
+    declared = contract.documented.document.get("info", {}).get("x-body-credentials") or {}
+    return tuple(str(name) for name in declared.get("fields") or [])
+
+
+def _pin_body_credentials(
+    contract: Contract,
+    doc: Document,
+    credentials: dict[str, Any],
+    discovered: dict[str, Any],
+    caller_credentials: tuple[str, ...],
+) -> None:
     """RPC bodies carry credentials: pin them so positive cases authenticate (negative ones still vary them)."""
-    values = {**{k: v for k, v in discovered.items() if k in BODY_CREDENTIALS}, **credentials}
-    for variant_ref in {
-        op["requestBody"]["content"]["application/json"]["schema"].get("$ref")
-        for item in doc["paths"].values()
-        for op in item.values()
-        if isinstance(op, dict) and "x-rpc-value" in op
-    }:
-        if not variant_ref:
+    fields = body_credential_fields(contract)
+    values = {**{k: v for k, v in discovered.items() if k in fields}, **credentials}
+    for op in contract.variants():
+        if op.request_schema_ref is None or op.operation.path not in doc["paths"]:
             continue
-        variant = resolve_pointer(doc, variant_ref)
+        variant = resolve_pointer(doc, op.request_schema_ref)
         # Writes keep random product/project tokens: pinning them would aim deleteProduct/deleteProject at the
         # entities the rest of the run (and the user's credentials) depend on.
-        pinned = BODY_CREDENTIALS[:2] if variant.get("x-effect") == "write" else BODY_CREDENTIALS
+        pinned = caller_credentials if op.is_write else fields
         for name in pinned:
-            if name in variant.get("properties", {}) and isinstance(values.get(name), str):
+            already = name in variant.get("x-unpinned", {})  # a schema two variants share is pinned once
+            if name in variant.get("properties", {}) and isinstance(values.get(name), str) and not already:
                 # Keep what the contract says, so a check can tell "another token" (valid input, an auth
                 # matter) from input that breaks the contract.
                 variant.setdefault("x-unpinned", {})[name] = variant["properties"][name]

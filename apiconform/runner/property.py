@@ -12,33 +12,31 @@ curl reproduction, not a run-level error.
 
 from __future__ import annotations
 
-import datetime as dt
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import requests
 import schemathesis
-import urllib3
 from schemathesis.config._phases import ExtraDataSourcesConfig
 from schemathesis.engine import events, from_schema
 
+from apiconform.contract import NOT_A_SERVER_ERROR
 from apiconform.redact import Redactor
 from apiconform.runner import st_checks
-from apiconform.runner.checks import SCHEMATHESIS_CHECKS
+from apiconform.runner.bounds import AnswerTooLarge, AnswerTooSlow
 from apiconform.runner.hypothesis_storage import private_hypothesis_storage
 from apiconform.runner.profiles import Profile
 from apiconform.runner.results import Exchange, Failure
 from apiconform.runner.scenarios.base import (
+    DEFAULT_MAX_RESPONSE_BYTES,
     curl_command,
-    default_max_response_bytes,
     excerpt,
-    too_large,
-    too_slow,
     transport_reason,
     transport_title,
 )
+from apiconform.runner.scenarios.methods import ALLOW_HEADER_CONFORMANCE, UNSUPPORTED_METHOD
+from apiconform.runner.scope import RunScope, activate
 
 BODY_EXCERPT = 2000
 
@@ -63,33 +61,38 @@ class PropertySettings:
     workers: int = 1
     rate_limit: str | None = None
     timeout: float = 10.0
-    rpc: bool = False
-    max_response_bytes: int = field(default_factory=default_max_response_bytes)
-
-
-STATEFUL_ONLY = ("use_after_free", "ensure_resource_availability")
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
 
 
 def included_checks(rpc: bool, stateful: bool = True) -> list[str]:
-    names = list(SCHEMATHESIS_CHECKS) + list(st_checks.APICONFORM_ST_CHECKS)
+    """The schemathesis check names a run uses: its own checks that the contract does not replace, ours, and
+    the probes of undocumented methods (also run by the methods scenario)."""
+    names: list[str] = [*st_checks.SCHEMATHESIS_OWN, UNSUPPORTED_METHOD, ALLOW_HEADER_CONFORMANCE, NOT_A_SERVER_ERROR]
+    names += st_checks.ST_CHECKS
     if not stateful:
-        names = [n for n in names if n not in STATEFUL_ONLY]
+        names = [n for n in names if n not in st_checks.STATEFUL_ONLY]
     if rpc:
         # Mend rejects with HTTP 200 + errorCode: judge negative data with the RPC variant of the check, and leave
         # positive acceptance to request_type_shape (a valid body may still name a library the server lacks).
-        names = [n for n in names if n not in ("negative_data_rejection", "positive_data_acceptance")]
+        names = [n for n in names if n not in (st_checks.NEGATIVE_DATA_REJECTION, st_checks.POSITIVE_DATA_ACCEPTANCE)]
         names.append("negative_data_rejection_rpc")
     return names
+
+
+PhaseEvents = Callable[[str, str], None]  # (kind: "started" | "finished", phase name)
+OperationDone = Callable[[str, str, int, bool], None]  # (phase, operation label, cases, failed)
 
 
 def run_property(
     document: dict[str, Any],
     settings: PropertySettings,
     redactor: Redactor,
-    label_of: Callable[[str], str],
-    observer: st_checks.Observer,
+    scope: RunScope,
     on_exchange: Callable[[str, Any], None] | None = None,
+    on_phase: PhaseEvents | None = None,
+    on_operation: OperationDone | None = None,
 ) -> PropertyOutcome:
+    """Drive the schemathesis engine over the prepared `document` and tally what it found, per report label."""
     schema = schemathesis.openapi.from_dict(document)
     schema.config.update(
         base_url=settings.base_url,
@@ -112,10 +115,9 @@ def run_property(
         phase_config = getattr(schema.config.phases, phase, None)
         if phase_config is not None and hasattr(phase_config, "extra_data_sources"):
             phase_config.extra_data_sources = ExtraDataSourcesConfig(responses=False)
-    schema.config.checks.update(
-        included_check_names=included_checks(settings.rpc, "stateful" in settings.profile.phases)
-    )
-    if settings.rpc:
+    rpc = any(op.variant is not None for op in scope.contract.operations)
+    schema.config.checks.update(included_check_names=included_checks(rpc, "stateful" in settings.profile.phases))
+    if rpc:
         # Every virtual operation of an RPC surface shares one URL, so schemathesis would send the same
         # undocumented-method probes once per requestType (~830 identical requests for Mend); the methods
         # scenario probes that URL once per method instead.
@@ -123,14 +125,16 @@ def run_property(
     schema.hook(filter_path_parameters)
     outcome = PropertyOutcome()
     seen_failures: set[tuple[str, str, str]] = set()
-    st_checks.install(observer)
-    _bounds[:] = [_Bounds(settings.max_response_bytes, settings.timeout)]
-    restore = _bound_sessions()
-    restore_storage = private_hypothesis_storage()
-    try:
+
+    def label_of(schema_label: str) -> str:
+        op = scope.contract.by_schema_label(schema_label)
+        return op.label if op is not None else schema_label
+
+    with activate(scope), private_hypothesis_storage():
         for event in from_schema(schema).execute():
             if isinstance(event, events.ScenarioFinished):
-                _record(
+                cases_before = dict(outcome.cases)
+                failed = _record(
                     event.recorder,
                     outcome=outcome,
                     seen=seen_failures,
@@ -139,6 +143,13 @@ def run_property(
                     label_of=label_of,
                     on_exchange=on_exchange,
                 )
+                if on_operation is not None and event.label:
+                    label = label_of(event.label)
+                    cases = outcome.cases.get(label, 0) - cases_before.get(label, 0)
+                    on_operation(str(event.phase.value), label, cases, failed)
+            elif isinstance(event, events.PhaseStarted | events.PhaseFinished) and on_phase is not None:
+                kind = "started" if isinstance(event, events.PhaseStarted) else "finished"
+                on_phase(kind, str(event.phase.name.value))
             elif isinstance(event, events.NonFatalError):
                 if not _transport_failure(event, outcome, settings, redactor, label_of):
                     outcome.errors.append(redactor.text(f"{event.label}: {event.info.message}"))
@@ -146,113 +157,7 @@ def run_property(
                 outcome.errors.append(redactor.text(f"fatal: {event.exception}"))
             elif isinstance(event, events.Interrupted):
                 outcome.interrupted = True
-    finally:
-        st_checks.install(None)
-        _bounds.clear()
-        restore()
-        restore_storage()
     return outcome
-
-
-# -- bounded answers ----------------------------------------------------------------------------------------
-
-
-class AnswerTooLarge(requests.exceptions.RequestException):
-    """Raised while reading a body over the size bound (not a transport error to schemathesis: it is reported
-    as a non-fatal error of the operation, which `_transport_failure` turns into the operation's failure)."""
-
-
-class AnswerTooSlow(requests.exceptions.RequestException):
-    """Raised while reading a body that is still arriving `timeout` seconds after its headers."""
-
-
-@dataclass(frozen=True)
-class _Bounds:
-    max_bytes: int
-    seconds: float
-
-    def response_hook(self, response: requests.Response, *args: Any, **kwargs: Any) -> requests.Response:
-        """A `requests` response hook: runs once the headers are in, before schemathesis reads the body."""
-        if not isinstance(response.raw, _BoundedBody):
-            response.raw = _BoundedBody(response, self)
-        return response
-
-
-_bounds: list[_Bounds] = []  # the active run's bounds (schemathesis hooks are global; one run at a time)
-
-
-def _bound_answers(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
-    """schemathesis `before_call` hook: every request carries the active run's body bounds as a response hook."""
-    if _bounds:
-        kwargs["hooks"] = {"response": [_bounds[0].response_hook]}
-
-
-schemathesis.hook("before_call")(_bound_answers)
-
-
-def _bound_sessions() -> Callable[[], None]:
-    """Every `requests` session the engine makes during the run carries the bounds too: that also covers the
-    requests no `before_call` hook sees (schemathesis' capability probes of the base URL, which read whole
-    bodies). Returns the undo. The engine's session factory is internal, hence the guard."""
-    from schemathesis.engine import context
-
-    original = getattr(context, "make_session", None)
-    if original is None:  # pragma: no cover - a schemathesis without it: the before_call hook still applies
-        return lambda: None
-
-    def make_session(*args: Any, **kwargs: Any) -> requests.Session:
-        session: requests.Session = original(*args, **kwargs)
-        if _bounds:
-            session.hooks.setdefault("response", []).append(_bounds[0].response_hook)
-        return session
-
-    context.make_session = make_session
-
-    def restore() -> None:
-        context.make_session = original
-
-    return restore
-
-
-class _BoundedBody:
-    """Wraps a urllib3 response: `requests` reads bodies through `stream()`, which stops at the bounds. Every
-    other attribute is the wrapped response's."""
-
-    def __init__(self, response: requests.Response, bounds: _Bounds) -> None:
-        self._response = response
-        self._raw = response.raw
-        self._bounds = bounds
-        self._sent = time.monotonic() - response.elapsed.total_seconds()
-
-    def stream(self, amt: int = 2**16, decode_content: bool | None = None) -> Iterator[bytes]:
-        received = 0
-        deadline = time.monotonic() + self._bounds.seconds
-        request, response = self._response.request, self._response
-        try:
-            for chunk in self._raw.stream(amt, decode_content=decode_content):
-                received += len(chunk)
-                if received > self._bounds.max_bytes:
-                    self._raw.close()  # the rest is never read: drop the connection rather than drain it
-                    raise AnswerTooLarge(too_large(self._bounds.max_bytes), request=request, response=response)
-                if time.monotonic() > deadline:
-                    self._raw.close()
-                    raise AnswerTooSlow(too_slow(self._bounds.seconds), request=request, response=response)
-                yield chunk
-        # What `requests` would raise, plus the request it was for (it leaves that out), so the failure gets an
-        # exchange and a reproduction; a read timeout mid-body is a timeout, not a connection failure.
-        except urllib3.exceptions.ReadTimeoutError as exc:
-            raise requests.exceptions.ReadTimeout(exc, request=request, response=response) from exc
-        except urllib3.exceptions.DecodeError as exc:
-            raise requests.exceptions.ContentDecodingError(exc, request=request, response=response) from exc
-        except urllib3.exceptions.SSLError as exc:
-            raise requests.exceptions.SSLError(exc, request=request, response=response) from exc
-        except urllib3.exceptions.ProtocolError as exc:
-            raise requests.exceptions.ChunkedEncodingError(exc, request=request, response=response) from exc
-        # The answer arrived when its last byte did: a body that trickles in counts against response_time.
-        self._response.elapsed = dt.timedelta(seconds=time.monotonic() - self._sent)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._raw, name)
 
 
 def _transport_failure(
@@ -268,7 +173,7 @@ def _transport_failure(
         return False
     label = label_of(event.label)
     timed_out = isinstance(error, (requests.exceptions.Timeout, AnswerTooSlow))
-    check_id = "response_time" if timed_out else "not_a_server_error"
+    check_id = st_checks.RESPONSE_TIME if timed_out else NOT_A_SERVER_ERROR
     title = transport_title(timed_out=timed_out, too_large=isinstance(error, AnswerTooLarge))
     expected = "a complete answer within --timeout" if timed_out else "a complete HTTP answer within the bounds"
     if isinstance(error, requests.exceptions.Timeout):
@@ -334,7 +239,9 @@ def _record(
     redactor: Redactor,
     label_of: Callable[[str], str],
     on_exchange: Callable[[str, Any], None] | None,
-) -> None:
+) -> bool:
+    """Tally one scenario's cases; True when any check failed."""
+    failed = False
     for case_id, node in recorder.cases.items():
         label = label_of(node.value.operation.label)
         checks = recorder.checks.get(case_id, [])
@@ -355,6 +262,7 @@ def _record(
                 cell[0] += 1
                 continue
             cell[1] += 1
+            failed = True
             failure = check.failure_info.failure
             key = (label, check_id, str(failure.title))
             if key in seen:
@@ -367,22 +275,21 @@ def _record(
                     check=check_id,
                     title=redactor.text(str(failure.title)),
                     message=redactor.text(str(failure.message))[:BODY_EXCERPT],
-                    expected=_expected(check_id, node.value),
+                    expected=getattr(failure, "expected", "") or _expected(check_id, node.value),
                     curl=redactor.text(check.failure_info.code_sample),
                     exchange=_exchange(interaction, redactor),
                 )
             )
+    return failed
 
 
 def _expected(check_id: str, case: Any) -> str:
-    raw = case.operation.definition.raw
-    documented = ", ".join(sorted(str(s) for s in raw.get("responses", {})))
-    if check_id in ("status_code_conformance", "not_a_server_error"):
+    """What schemathesis' own checks expected (ours carry it on the failure)."""
+    documented = ", ".join(sorted(str(s) for s in case.operation.definition.raw.get("responses", {})))
+    if check_id == NOT_A_SERVER_ERROR:
         return f"documented statuses: {documented}"
-    if check_id == "request_type_shape":
-        return f"the answer documented for {raw.get('x-rpc-value')} ({raw.get('x-response-schema-ref', 'binary')})"
-    if check_id in ("negative_data_rejection", "negative_data_rejection_rpc"):
-        return "a 4xx (or Mend errorCode) answer to input that breaks the contract"
+    if check_id == st_checks.NEGATIVE_DATA_REJECTION:
+        return "a 4xx (or an error answer) to input that breaks the contract"
     return f"the contract of {case.operation.label} (statuses {documented})"
 
 

@@ -1,29 +1,39 @@
 """`apiconform replay FILE`: re-judge recorded exchanges offline against the current specs.
 
-Only what a response alone can prove is re-judged: the status is documented, the Content-Type is documented
-for it, and the body validates against the documented schema (a Mend answer against the schema of the
-requestType that was sent). Those are the same check ids the live run reports, so verdicts line up.
+Only what an answer alone can prove is re-judged, by the contract's judge `run` uses too: the status is
+documented, the Content-Type is documented for it, the body validates against the documented schema (a Mend
+answer against the schema of the requestType that was sent), its enum values are documented. Those are the same
+check ids the live run reports, so verdicts line up.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import time
-from typing import Any
 
-from apiconform.openapi import ApiSpec, Operation
+from apiconform.checks import CHECKS, CheckId
+from apiconform.contract import (
+    CONTENT_TYPE_CONFORMANCE,
+    ENUM_DOCUMENTED,
+    REQUEST_TYPE_SHAPE,
+    RESPONSE_SCHEMA_CONFORMANCE,
+    STATUS_CODE_CONFORMANCE,
+    Contract,
+    Verdict,
+    contract_for,
+)
 from apiconform.redact import Redactor
-from apiconform.runner.checks import CHECKS
-from apiconform.runner.prepare import prepare
 from apiconform.runner.recording import RecordedExchange, Recording
 from apiconform.runner.results import Exchange, Failure, OperationResult, RunResult, SurfaceResult
-from apiconform.spec import load_document
 from apiconform.surfaces import get_surface
-from apiconform.validation import SchemaValidator
 
-JSON_TYPES = ("application/json",)
-REPLAYED_CHECKS = ("status_code_conformance", "content_type_conformance", "response_schema_conformance")
+REPLAYED_CHECKS: tuple[CheckId, ...] = (
+    STATUS_CODE_CONFORMANCE,
+    CONTENT_TYPE_CONFORMANCE,
+    RESPONSE_SCHEMA_CONFORMANCE,
+    REQUEST_TYPE_SHAPE,
+    ENUM_DOCUMENTED,
+)
 
 
 def replay(recording: Recording) -> RunResult:
@@ -35,32 +45,22 @@ def replay(recording: Recording) -> RunResult:
         check_ids=sorted(CHECKS),
     )
     for name, data in recording.surfaces.items():
-        surface = get_surface(name)
-        document = load_document(surface.spec_path)
-        spec = ApiSpec(prepare(document, discovered={}, credentials={}, allow_writes=True, shard=None).document)
-        base_path = ApiSpec(document).base_paths()[0]
-        by_label = {_label(op, base_path): op for op in spec.operations}
+        contract = contract_for(get_surface(name).spec_path)
         outcome = SurfaceResult(name, str(data["base_url"]), embedded=False)
+        for op in contract.operations:
+            outcome.operations[op.label] = OperationResult(name, op.label, op.operation_id)
         result.surfaces[name] = outcome
-        validator = SchemaValidator(spec.document)
         for exchange in data["exchanges"]:
-            _judge(exchange, by_label, validator, outcome, result)
+            _judge(exchange, contract, outcome, result)
+        for tested in outcome.operations.values():
+            if not tested.exercised and tested.excluded is None:
+                tested.excluded = "not in the recording"
     result.duration_s = round(time.monotonic() - started, 2)
     return result
 
 
-def _label(op: Operation, base_path: str) -> str:
-    return f"{op.method} {base_path}{op.path[1:]}" if op.path.startswith("/#") else op.label
-
-
-def _judge(
-    exchange: RecordedExchange,
-    by_label: dict[str, Operation],
-    validator: SchemaValidator,
-    outcome: SurfaceResult,
-    result: RunResult,
-) -> None:
-    op = by_label.get(exchange.operation)
+def _judge(exchange: RecordedExchange, contract: Contract, outcome: SurfaceResult, result: RunResult) -> None:
+    op = contract.operation(exchange.operation)
     operation = outcome.operations.setdefault(
         exchange.operation, OperationResult(outcome.surface, exchange.operation, op.operation_id if op else "")
     )
@@ -69,97 +69,47 @@ def _judge(
     operation.cases += 1
     operation.statuses[exchange.status] += 1
     if op is None:
+        gone = f"{exchange.operation} is not an operation of the current spec"
         _fail(
             result,
             outcome,
             operation,
             exchange,
-            "status_code_conformance",
-            "operation no longer in the spec",
-            f"{exchange.operation} is not an operation of the current spec",
+            Verdict(STATUS_CODE_CONFORMANCE, False, "operation no longer in the spec", gone),
         )
         return
-    documented = op.responses.get(str(exchange.status)) or op.responses.get(f"{str(exchange.status)[0]}XX")
-    if documented is None:
-        _fail(
-            result,
-            outcome,
-            operation,
-            exchange,
-            "status_code_conformance",
-            "Undocumented status code",
-            f"received {exchange.status}; documented: {', '.join(sorted(op.responses))}",
-        )
-        return
-    operation.cell("status_code_conformance").passed += 1
-    content = documented.get("content") or {}
-    media = exchange.response_headers.get("content-type", exchange.response_headers.get("Content-Type", ""))
-    media = media.split(";")[0].strip().lower()
-    if content and media not in content:
-        _fail(
-            result,
-            outcome,
-            operation,
-            exchange,
-            "content_type_conformance",
-            "Undocumented Content-Type",
-            f"received {media or '(none)'}; documented: {', '.join(content)}",
-        )
-        return
-    if content:
-        operation.cell("content_type_conformance").passed += 1
-    schema = (content.get(media) or {}).get("schema")
-    if schema is None or not (media in JSON_TYPES or media.endswith("+json")):
-        return
-    try:
-        body: Any = json.loads(exchange.response_body() or b"null")
-    except ValueError:
-        _fail(
-            result,
-            outcome,
-            operation,
-            exchange,
-            "response_schema_conformance",
-            "Response is not JSON",
-            "the body does not parse as JSON",
-        )
-        return
-    problems = validator.errors(body, schema)
-    if problems:
-        _fail(
-            result,
-            outcome,
-            operation,
-            exchange,
-            "response_schema_conformance",
-            "Response violates schema",
-            "; ".join(map(str, problems[:3])),
-        )
-    else:
-        operation.cell("response_schema_conformance").passed += 1
+    headers = {k.lower(): v for k, v in exchange.response_headers.items()}
+    judgement = contract.judge_response(op, exchange.status, headers.get("content-type", ""), exchange.response_body())
+    for verdict in judgement.verdicts:
+        if verdict.check not in REPLAYED_CHECKS:
+            continue
+        if verdict.ok:
+            operation.cell(verdict.check).passed += 1
+        else:
+            _fail(result, outcome, operation, exchange, verdict)
+    for where, values in judgement.enum_values.items():
+        operation.enum_values.setdefault(where, set()).update(values)
+    operation.response_fields |= judgement.fields
 
 
 def _fail(
-    result: RunResult,
-    outcome: SurfaceResult,
-    operation: OperationResult,
-    exchange: RecordedExchange,
-    check: str,
-    title: str,
-    message: str,
+    result: RunResult, outcome: SurfaceResult, operation: OperationResult, exchange: RecordedExchange, verdict: Verdict
 ) -> None:
-    operation.cell(check).failed += 1
-    if any(f.operation == operation.label and f.check == check and f.title == title for f in result.failures):
+    operation.cell(verdict.check).failed += 1
+    if any(
+        f.operation == operation.label and f.check == verdict.check and f.title == verdict.title
+        for f in result.failures
+    ):
         return
     body = exchange.response_body()[:2000].decode("utf-8", "replace")
     result.failures.append(
         Failure(
             surface=outcome.surface,
             operation=operation.label,
-            check=check,
-            title=title,
-            message=Redactor().text(message),
-            expected="the documented response",
+            check=verdict.check,
+            title=verdict.title,
+            message=Redactor().text(verdict.message),
+            expected=verdict.expected or "the documented response",
             exchange=Exchange(
                 method=exchange.method,
                 url=exchange.url,

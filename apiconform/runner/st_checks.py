@@ -1,60 +1,121 @@
-"""apiconform checks that run inside schemathesis, on every response it gets.
+"""apiconform checks that run inside schemathesis, on every answer it gets.
 
-Schemathesis registers checks globally, so each one first asks whether it applies (the operation carries the
-`x-` extensions apiconform's prepared spec adds) and otherwise does nothing. What they observe (enum values,
-response fields, statuses) goes to the active `Observer`, which the runner installs for the duration of a run.
+The response checks ask the contract's judge (`apiconform.contract`), the same code `replay` and `proxy` use, so
+the three agree by construction; schemathesis' own status, Content-Type and schema checks are not used. Each
+check finds the run it serves through `apiconform.runner.scope.active()` (schemathesis checks are global) and
+does nothing outside a run or on an operation the contract does not know.
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 import schemathesis
+from schemathesis.core.failures import Failure
+from schemathesis.specs.openapi.checks import is_unexpected_http_status_case
 
+from apiconform.checks import CheckId, declare
+from apiconform.contract import (
+    CONTENT_TYPE_CONFORMANCE,
+    ENUM_DOCUMENTED,
+    JSON,
+    REQUEST_TYPE_SHAPE,
+    RESPONSE_SCHEMA_CONFORMANCE,
+    STATUS_CODE_CONFORMANCE,
+    media_type,
+)
+from apiconform.runner.scope import active
 from apiconform.spec import resolve_pointer
-from apiconform.validation import SchemaValidator, enum_sites
 
-JSON = "application/json"
 # Schemathesis' check protocol: a check that returns True did not apply (skipped); None means it passed.
 SKIP = True
 PASS = None
 
-
-@dataclass
-class Observer:
-    """Facts collected per operation label while schemathesis runs."""
-
-    max_response_time: float | None = None
-    enum_values: dict[str, dict[str, set[str]]] = field(default_factory=dict)
-    response_fields: dict[str, set[str]] = field(default_factory=dict)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def saw_enum(self, label: str, where: str, value: str) -> None:
-        with self.lock:
-            self.enum_values.setdefault(label, {}).setdefault(where, set()).add(value)
-
-    def saw_fields(self, label: str, names: Iterator[str]) -> None:
-        with self.lock:
-            self.response_fields.setdefault(label, set()).update(names)
+RESPONSE_TIME = declare(
+    "response_time",
+    group="schema",
+    source="st",
+    description="every answer arrives within the profile's response-time limit",
+)
+CONTENT_DISPOSITION = declare(
+    "content_disposition",
+    group="schema",
+    source="st",
+    description="downloads that document a Content-Disposition header carry one",
+)
 
 
-_active: Observer | None = None
+class ContractFailure(Failure):
+    """A contract verdict as schemathesis reports a failure: our title and message, and what was expected."""
+
+    code = "AC100"
+    kind_title = "Contract violated"
+
+    def __init__(self, *, operation: str, title: str, message: str, expected: str = "") -> None:
+        super().__init__(operation=operation, title=title, message=message)
+        self.expected = expected
+
+    @property
+    def _unique_key(self) -> str:
+        return self.title  # one finding per operation and kind of failure, as schemathesis does for its own
 
 
-def install(observer: Observer | None) -> None:
-    global _active  # noqa: PLW0603 - schemathesis checks are module-level functions; the run sets their sink
-    _active = observer
+def _contract_check(check: CheckId, ctx: Any, response: Any, case: Any) -> bool | None:
+    scope = active()
+    op = scope.operation(case) if scope is not None else None
+    # The coverage phase's request-shape probes (an undocumented method, a malformed request line) are judged
+    # by unsupported_method and negative_data_rejection, not by what the operation documents for its answers.
+    if scope is None or op is None or is_unexpected_http_status_case(case):
+        return SKIP
+    verdict = scope.judge(op, response).verdict(check)
+    if verdict is None:
+        return SKIP
+    if not verdict.ok:
+        raise ContractFailure(
+            operation=case.operation.label, title=verdict.title, message=verdict.message, expected=verdict.expected
+        )
+    return PASS
 
 
-def _resolve(document: dict[str, Any], node: Any) -> Any:
-    depth = 0
-    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and depth < 32:
-        node = resolve_pointer(document, node["$ref"])
-        depth += 1
-    return node
+@schemathesis.check
+def contract_status_code(ctx: Any, response: Any, case: Any) -> bool | None:
+    return _contract_check(STATUS_CODE_CONFORMANCE, ctx, response, case)
+
+
+@schemathesis.check
+def contract_content_type(ctx: Any, response: Any, case: Any) -> bool | None:
+    return _contract_check(CONTENT_TYPE_CONFORMANCE, ctx, response, case)
+
+
+@schemathesis.check
+def contract_response_schema(ctx: Any, response: Any, case: Any) -> bool | None:
+    return _contract_check(RESPONSE_SCHEMA_CONFORMANCE, ctx, response, case)
+
+
+@schemathesis.check
+def request_type_shape(ctx: Any, response: Any, case: Any) -> bool | None:
+    return _contract_check(REQUEST_TYPE_SHAPE, ctx, response, case)
+
+
+@schemathesis.check
+def enum_documented(ctx: Any, response: Any, case: Any) -> bool | None:
+    return _contract_check(ENUM_DOCUMENTED, ctx, response, case)
+
+
+@schemathesis.check
+def response_time(ctx: Any, response: Any, case: Any) -> bool | None:
+    scope = active()
+    limit = scope.max_response_time if scope is not None else None
+    if limit is None:
+        return SKIP
+    if response.elapsed > limit:
+        raise ContractFailure(
+            operation=case.operation.label,
+            title="Response time exceeded",
+            message=f"answered in {response.elapsed * 1000:.0f} ms; the limit is {limit * 1000:.0f} ms",
+            expected=f"an answer within {limit * 1000:.0f} ms (the profile's limit)",
+        )
+    return PASS
 
 
 def _header(response: Any, name: str) -> str:
@@ -62,8 +123,45 @@ def _header(response: Any, name: str) -> str:
     return str(values[0])
 
 
-def _media(response: Any) -> str:
-    return _header(response, "content-type").split(";")[0].strip().lower()
+@schemathesis.check
+def content_disposition(ctx: Any, response: Any, case: Any) -> bool | None:
+    scope = active()
+    op = scope.operation(case) if scope is not None else None
+    if scope is None or op is None or not 200 <= response.status_code < 300 or is_unexpected_http_status_case(case):
+        return SKIP
+    documented = scope.contract.documented_response(op, response.status_code) or {}
+    headers = {k.lower() for k in (documented.get("headers") or {})}
+    media = media_type(_header(response, "content-type"))
+    binary = [m for m in documented.get("content", {}) if m != JSON and not m.endswith("+json")]
+    if "content-disposition" not in headers or media not in binary:
+        return SKIP
+    if not _header(response, "content-disposition"):
+        raise ContractFailure(
+            operation=case.operation.label,
+            title="Download without Content-Disposition",
+            message=f"{media} download without a Content-Disposition header",
+            expected="Content-Disposition: attachment; filename=...",
+        )
+    return PASS
+
+
+@schemathesis.check
+def negative_data_rejection_rpc(ctx: Any, response: Any, case: Any) -> bool | None:
+    """negative_data_rejection for RPC APIs that reject with HTTP 200 and an error body (Mend's errorCode)."""
+    scope = active()
+    op = scope.operation(case) if scope is not None else None
+    if scope is None or op is None or op.variant is None or case.meta is None:
+        return SKIP
+    if not case.meta.generation.mode.is_negative or _valid_but_for_pinned_credentials(case):
+        return SKIP
+    if 400 <= response.status_code < 500 or scope.contract.is_error_answer(_json_body(response)):
+        return PASS
+    raise ContractFailure(
+        operation=case.operation.label,
+        title="Invalid request accepted",
+        message=f"a request that breaks the contract was answered {response.status_code} without an error body",
+        expected="an error answer (Mend: errorCode) or a 4xx",
+    )
 
 
 def _json_body(response: Any) -> Any:
@@ -73,130 +171,54 @@ def _json_body(response: Any) -> Any:
         return None
 
 
-def _documented_schema(case: Any, status: int, media: str) -> dict[str, Any] | None:
-    responses = case.operation.definition.raw.get("responses", {})
-    documented = responses.get(str(status)) or responses.get(f"{str(status)[0]}XX") or responses.get("default")
-    if not isinstance(documented, dict):
-        return None
-    content = documented.get("content", {}).get(media)
-    return None if content is None else content.get("schema")
-
-
-def _is_error_answer(body: Any) -> bool:
-    return isinstance(body, dict) and "errorCode" in body and "errorMessage" in body
-
-
-@schemathesis.check
-def response_time(ctx: Any, response: Any, case: Any) -> bool | None:
-    limit = _active.max_response_time if _active else None
-    if limit is None:
-        return SKIP
-    if response.elapsed > limit:
-        raise AssertionError(f"answered in {response.elapsed * 1000:.0f} ms; the limit is {limit * 1000:.0f} ms")
-    return PASS
-
-
-@schemathesis.check
-def request_type_shape(ctx: Any, response: Any, case: Any) -> bool | None:
-    raw = case.operation.definition.raw
-    value = raw.get("x-rpc-value")
-    if value is None or response.status_code != 200 or _media(response) != JSON:
-        return SKIP
-    body = _json_body(response)
-    if body is None or _is_error_answer(body):
-        return SKIP
-    document = case.operation.schema.raw_schema
-    ref = raw.get("x-response-schema-ref")
-    if not ref:
-        return SKIP
-    schema = resolve_pointer(document, ref)
-    required = schema.get("required", [])
-    documented = set(schema.get("properties", {}))
-    if not isinstance(body, dict):
-        raise AssertionError(f"{value} answered with a JSON {type(body).__name__}; its documented answer is an object")
-    missing = [k for k in required if k not in body]
-    if missing or (documented and body and not documented & set(body)):
-        raise AssertionError(
-            f"{value} answered without its documented top-level keys {sorted(missing or documented)}; "
-            f"got keys {sorted(body)[:8]}"
-        )
-    return PASS
-
-
-@schemathesis.check
-def content_disposition(ctx: Any, response: Any, case: Any) -> bool | None:
-    if not 200 <= response.status_code < 300:
-        return SKIP
-    documented = case.operation.definition.raw.get("responses", {}).get(str(response.status_code), {})
-    headers = {k.lower() for k in (documented.get("headers") or {})}
-    media = _media(response)
-    binary = [m for m in documented.get("content", {}) if m != JSON and not m.endswith("+json")]
-    if "content-disposition" not in headers or media not in binary:
-        return SKIP
-    if not _header(response, "content-disposition"):
-        raise AssertionError(f"{media} download without a Content-Disposition header")
-    return PASS
-
-
-@schemathesis.check
-def enum_documented(ctx: Any, response: Any, case: Any) -> bool | None:
-    media = _media(response)
-    if media != JSON and not media.endswith("+json"):
-        return SKIP
-    schema = _documented_schema(case, response.status_code, media)
-    body = _json_body(response)
-    if schema is None or body is None:
-        return SKIP
-    document = case.operation.schema.raw_schema
-    label = case.operation.label
-    undocumented: list[str] = []
-    for where, value, allowed in enum_sites(lambda node: _resolve(document, node), schema, body):
-        if _active is not None:
-            _active.saw_enum(label, where, value)
-        if value not in allowed:
-            undocumented.append(f"{where or '(body)'}={value!r}")
-    if _active is not None and isinstance(body, dict):
-        _active.saw_fields(label, iter(body))
-    if undocumented:
-        raise AssertionError(f"undocumented enum value(s): {', '.join(undocumented[:5])}")
-    return PASS
-
-
-@schemathesis.check
-def negative_data_rejection_rpc(ctx: Any, response: Any, case: Any) -> bool | None:
-    """negative_data_rejection for RPC APIs that reject with HTTP 200 and an error body (Mend's errorCode)."""
-    if case.operation.definition.raw.get("x-rpc-value") is None or case.meta is None:
-        return SKIP
-    if not case.meta.generation.mode.is_negative or _valid_but_for_pinned_credentials(case):
-        return SKIP
-    if 400 <= response.status_code < 500 or _is_error_answer(_json_body(response)):
-        return PASS
-    raise AssertionError(
-        f"a request that breaks the contract was answered {response.status_code} without an errorCode; "
-        "expected an errorCode answer (or a 4xx)"
-    )
-
-
-_validator: list[tuple[Any, SchemaValidator]] = []  # (document, its validator): one prepared spec per run
-
-
 def _valid_but_for_pinned_credentials(case: Any) -> bool:
     """A body made "negative" only by another userKey/token value satisfies the contract: credentials are pinned
     (const) in the prepared spec to reach real data, but a different token is an auth matter, not bad input."""
+    scope = active()
     ref = case.operation.definition.raw.get("requestBody", {}).get("content", {}).get(JSON, {}).get("schema", {})
-    if not isinstance(case.body, dict) or "$ref" not in ref:
+    if scope is None or not isinstance(case.body, dict) or "$ref" not in ref:
         return False
-    document = case.operation.schema.raw_schema
+    document = case.operation.schema.raw_schema  # the prepared document: pinned consts, originals in x-unpinned
     variant = resolve_pointer(document, ref["$ref"])
-    unpinned = variant.get("x-unpinned")
+    unpinned = variant.get("x-unpinned") if isinstance(variant, dict) else None
     if not unpinned:
         return False
     original = dict(variant, properties={**variant.get("properties", {}), **unpinned})
-    if not _validator or _validator[0][0] is not document:
-        _validator[:] = [(document, SchemaValidator(document))]
-    return not _validator[0][1].errors(case.body, original)
+    return not scope.pinned_validator(document).errors(case.body, original)
 
 
-APICONFORM_ST_CHECKS = ("response_time", "request_type_shape", "content_disposition", "enum_documented")
-#: Report id for a schemathesis check name that differs from it.
-REPORTED_AS = {"negative_data_rejection_rpc": "negative_data_rejection", "max_response_time": "response_time"}
+# Schemathesis' own checks, used as they are (its status, Content-Type and schema checks are replaced by the
+# contract's above). unsupported_method and allow_header_conformance are declared by the methods scenario.
+_OWN = {
+    "response_headers_conformance": ("schema", "documented required response headers are present and valid"),
+    "negative_data_rejection": ("property", "requests that break the contract are rejected (4xx or an error body)"),
+    "positive_data_acceptance": ("property", "requests that satisfy the contract are not rejected as invalid"),
+    "missing_required_header": ("property", "a request missing a required header is rejected"),
+    "use_after_free": ("property", "a deleted resource is not served afterwards (stateful)"),
+    "ensure_resource_availability": ("property", "a created resource can be read back (stateful)"),
+    "ignored_auth": ("auth", "secured operations reject missing and invalid credentials"),
+}
+SCHEMATHESIS_OWN: tuple[CheckId, ...] = tuple(
+    declare(name, group=group, source="schemathesis", description=text) for name, (group, text) in _OWN.items()
+)
+NEGATIVE_DATA_REJECTION = CheckId("negative_data_rejection")
+POSITIVE_DATA_ACCEPTANCE = CheckId("positive_data_acceptance")
+STATEFUL_ONLY = (CheckId("use_after_free"), CheckId("ensure_resource_availability"))
+
+# Report ids of the schemathesis check names that differ from them.
+REPORTED_AS: dict[str, CheckId] = {
+    "negative_data_rejection_rpc": NEGATIVE_DATA_REJECTION,
+    "contract_status_code": STATUS_CODE_CONFORMANCE,
+    "contract_content_type": CONTENT_TYPE_CONFORMANCE,
+    "contract_response_schema": RESPONSE_SCHEMA_CONFORMANCE,
+    "max_response_time": RESPONSE_TIME,
+}
+ST_CHECKS = (
+    "contract_status_code",
+    "contract_content_type",
+    "contract_response_schema",
+    "request_type_shape",
+    "enum_documented",
+    "response_time",
+    "content_disposition",
+)

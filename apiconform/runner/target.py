@@ -22,7 +22,7 @@ import httpx
 
 from apiconform.errors import TargetUnreachableError, UsageError
 from apiconform.redact import MASK
-from apiconform.runner.scenarios.base import default_max_response_bytes
+from apiconform.runner.scenarios.base import DEFAULT_MAX_RESPONSE_BYTES
 from apiconform.surfaces import Surface
 
 MOCK_START_TIMEOUT = 30.0
@@ -169,7 +169,9 @@ def start_embedded(surface: Surface, *, seed: int = 0, faults: tuple[str, ...] =
     ]
     # stderr goes to a file, not a pipe: a pipe nobody reads fills up and blocks the mock mid-run.
     errors = tempfile.TemporaryFile(mode="w+", prefix="apiconform-mock-stderr-")  # noqa: SIM115 - closed in stop()
-    process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=errors, text=True)
+    # Its own session: Ctrl-C in the terminal interrupts the run, which then stops the mock itself (a mock killed
+    # by the same signal would turn the last answers into transport failures).
+    process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=errors, text=True, start_new_session=True)
     line: list[str] = []
     reader = threading.Thread(target=lambda: line.append(process.stdout.readline() if process.stdout else ""))
     reader.start()
@@ -193,7 +195,7 @@ def start_embedded(surface: Surface, *, seed: int = 0, faults: tuple[str, ...] =
     return Target(surface, url, credentials, embedded=True, process=process, stderr=errors)
 
 
-def probe(target: Target, timeout: float, max_bytes: int | None = None) -> None:
+def probe(target: Target, timeout: float, max_bytes: int = DEFAULT_MAX_RESPONSE_BYTES) -> None:
     """Fail fast with exit 3 when nothing answers HTTP at the base URL: the connection (and TLS) must work and
     one GET must get a complete answer (any status) within `timeout` seconds a read, its body within `timeout`
     of its headers. At most `max_bytes` of the raw body are read (a huge or compressed answer is not unpacked).
@@ -204,7 +206,7 @@ def probe(target: Target, timeout: float, max_bytes: int | None = None) -> None:
 
     def attempt() -> None:
         try:
-            _probe(target, timeout, max_bytes if max_bytes is not None else default_max_response_bytes())
+            _probe(target, timeout, max_bytes)
             outcome.append(None)
         except BaseException as exc:  # handed to the caller's thread
             outcome.append(exc)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import yaml
 
+from apiconform.checks import get_check
 from apiconform.errors import UsageError
-from apiconform.runner.checks import get_check
 from apiconform.runner.results import RunResult
 
 

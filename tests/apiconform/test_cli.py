@@ -165,17 +165,18 @@ def test_importing_the_main_module_does_not_run_the_command_line() -> None:
     [
         (
             ("run", "sd-elements", "--mock-fault", "page-larger-than-limit"),
-            "fault 'page-larger-than-limit' does not apply to sd-elements; "
-            "it applies to code-insight, metadefender-sscp",
+            "fault 'page-larger-than-limit' does not apply to sd-elements: it needs a surface where it has paged "
+            "list endpoints (limit/offset); see `apiconform mock --list-faults`",
         ),
         (
             ("mock", "mend", "--fault", "page-larger-than-limit"),
-            "fault 'page-larger-than-limit' does not apply to mend; it applies to code-insight, metadefender-sscp",
+            "fault 'page-larger-than-limit' does not apply to mend: it needs a surface where it has paged "
+            "list endpoints (limit/offset); see `apiconform mock --list-faults`",
         ),
     ],
     ids=["run", "mock"],
 )
-def test_a_list_in_a_message_is_written_as_words(
+def test_an_inapplicable_fault_is_one_line_without_a_python_list(
     args: tuple[str, ...], line: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert _error(capsys, *args) == f"apiconform: error: {line}\n"

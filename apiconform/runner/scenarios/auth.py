@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from apiconform.openapi import ApiSpec
+from apiconform.checks import declare
 from apiconform.runner.scenarios.base import ScenarioContext
-from apiconform.runner.scenarios.examples import is_write
 from apiconform.runner.scenarios.fill import fill_path
+
+AUTH_REJECTED = declare(
+    "auth_rejected",
+    group="auth",
+    source="scenario",
+    description="missing, invalid and expired credentials are rejected; refresh works",
+)
+
 
 REJECTIONS = frozenset({401, 403})
 
@@ -22,24 +27,24 @@ def forge(headers: dict[str, str]) -> dict[str, str]:
     return forged
 
 
-def check_auth_enforced(ctx: ScenarioContext, spec: ApiSpec, label_of: Any, limit: int) -> None:
+def check_auth_enforced(ctx: ScenarioContext, limit: int) -> None:
     """Probe up to `limit` secured read operations without and with forged credentials."""
     probed = 0
-    for op in spec.operations:
-        if not op.security or is_write(op) or not ctx.auth_headers or probed >= limit:
+    for op in ctx.operations():
+        if not op.operation.security or op.is_write or not ctx.auth_headers or probed >= limit:
             continue
-        filled = fill_path(spec, op, ctx.discovery)
+        filled = fill_path(ctx.contract.exploded, op.operation, ctx.discovery)
         if filled is None:
             continue
         path, query = filled
         probed += 1
-        label = label_of(op)
+        label = op.label
         response = ctx.call(op.method, path, params=query, auth=False)
         if response is None:
             continue
         if not ctx.verdict(
             label,
-            "auth_rejected",
+            AUTH_REJECTED,
             response.status_code in REJECTIONS,
             "request without credentials was not rejected",
             f"answered {response.status_code} without credentials",
@@ -50,7 +55,7 @@ def check_auth_enforced(ctx: ScenarioContext, spec: ApiSpec, label_of: Any, limi
         if response is not None:
             ctx.verdict(
                 label,
-                "auth_rejected",
+                AUTH_REJECTED,
                 response.status_code in REJECTIONS,
                 "request with forged credentials was not rejected",
                 f"answered {response.status_code} to forged credentials",

@@ -9,7 +9,6 @@ headers. A transport failure (reset, timeout, an answer over a bound) is the ope
 from __future__ import annotations
 
 import json
-import re
 import shlex
 import time
 from collections.abc import Callable, Mapping
@@ -18,7 +17,9 @@ from typing import Any
 
 import httpx
 
-from apiconform.openapi import ApiSpec, Operation
+from apiconform.checks import CheckId
+from apiconform.contract import NOT_A_SERVER_ERROR, Contract, VirtualOperation
+from apiconform.openapi import ApiSpec
 from apiconform.redact import Redactor
 from apiconform.runner.profiles import Profile
 from apiconform.runner.results import Exchange
@@ -26,19 +27,8 @@ from apiconform.validation import SchemaValidator
 
 EXCERPT = 2000
 DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024
-_max_response_bytes = [DEFAULT_MAX_RESPONSE_BYTES]
-
-
-def set_max_response_bytes(limit: int) -> None:
-    """The process-wide default answer-size bound (`run --max-response-bytes`), for contexts and property
-    settings built without an explicit one."""
-    if limit < 1:
-        raise ValueError(f"max_response_bytes must be positive, not {limit}")
-    _max_response_bytes[0] = limit
-
-
-def default_max_response_bytes() -> int:
-    return _max_response_bytes[0]
+# Declared by st_checks (where schemathesis evaluates it); scenarios report a body that never came in time here too.
+RESPONSE_TIME = CheckId("response_time")
 
 
 def size_text(count: int) -> str:
@@ -111,7 +101,7 @@ def curl_command(
 @dataclass
 class Verdict:
     operation: str
-    check: str
+    check: CheckId
     ok: bool
     title: str = ""
     message: str = ""
@@ -123,7 +113,7 @@ class Verdict:
 @dataclass
 class ScenarioContext:
     surface: str
-    spec: ApiSpec
+    contract: Contract
     client: httpx.Client
     base_url: str
     credentials: dict[str, Any]
@@ -132,18 +122,25 @@ class ScenarioContext:
     allow_writes: bool
     record: Callable[[Verdict], None]
     auth_headers: dict[str, str] = field(default_factory=dict)
-    max_response_bytes: int = field(default_factory=default_max_response_bytes)
-    validator: SchemaValidator = field(init=False)
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
+    excluded: dict[str, str] = field(default_factory=dict)  # label -> why this run does not exercise it
     discovery: dict[str, Any] = field(default_factory=dict)
     last_exchange: Exchange | None = None
     last_curl: str = ""
     _transport_failures: set[tuple[str, str, str]] = field(default_factory=set, init=False, repr=False)
 
-    def __post_init__(self) -> None:
-        self.validator = SchemaValidator(self.spec.document)
+    @property
+    def spec(self) -> ApiSpec:
+        """The documented spec (vendor semantics look operations up by operationId)."""
+        return self.contract.documented
 
-    def label(self, operation: Operation) -> str:
-        return operation.label
+    @property
+    def validator(self) -> SchemaValidator:
+        return self.contract.validator
+
+    def operations(self) -> list[VirtualOperation]:
+        """The operations this run exercises (not those a read-only run or another shard leaves out)."""
+        return [op for op in self.contract.operations if op.label not in self.excluded]
 
     # -- HTTP ---------------------------------------------------------------------------------------------
     def call(
@@ -225,7 +222,7 @@ class ScenarioContext:
         self.last_exchange.status = status
         self.last_exchange.response_body = self.redactor.text(f"transport error: {reason}")
         operation = self._operation_of(method, path, json_body)
-        check = "response_time" if timed_out else "not_a_server_error"
+        check = RESPONSE_TIME if timed_out else NOT_A_SERVER_ERROR
         title = transport_title(timed_out=timed_out, too_large=isinstance(exc, AnswerRefused) and exc.too_large)
         if operation is None or (operation, check, title) in self._transport_failures:
             return
@@ -235,21 +232,9 @@ class ScenarioContext:
 
     def _operation_of(self, method: str, path: str, json_body: Any) -> str | None:
         """The label of the documented operation a concrete request aims at (Mend: its requestType)."""
-        bare = path.split("?", 1)[0]
-        for op in self.spec.operations:
-            if op.method != method.upper():
-                continue
-            rpc_path = op.raw.get("x-rpc-path")
-            if rpc_path is None:
-                if re.fullmatch(_path_pattern(op.path), bare):
-                    return op.label
-                continue
-            value = op.raw.get("x-rpc-value")
-            if bare == rpc_path and isinstance(json_body, dict) and value and json_body.get("requestType") == value:
-                verb, _, virtual = op.label.partition(" ")
-                base = (self.spec.base_paths() or [""])[0]
-                return f"{verb} {base}{virtual[1:]}" if virtual.startswith("/#") else op.label
-        return None
+        op = self.contract.match(method, path, json_body).operation
+        # The RPC endpoint itself (a body without a known requestType) is no operation a report lists.
+        return None if op is None or op is self.contract.rpc_endpoint else op.label
 
     def _curl(
         self, method: str, url: str, params: dict[str, Any] | None, headers: dict[str, str], body: str | None
@@ -257,10 +242,10 @@ class ScenarioContext:
         return curl_command(method, str(httpx.URL(url, params=params or {})), headers, body, self.redactor)
 
     # -- verdicts -----------------------------------------------------------------------------------------
-    def passed(self, operation: str, check: str) -> None:
+    def passed(self, operation: str, check: CheckId) -> None:
         self.record(Verdict(operation, check, True))
 
-    def failed(self, operation: str, check: str, title: str, message: str, expected: str = "") -> None:
+    def failed(self, operation: str, check: CheckId, title: str, message: str, expected: str = "") -> None:
         self.record(
             Verdict(
                 operation,
@@ -274,7 +259,9 @@ class ScenarioContext:
             )
         )
 
-    def verdict(self, operation: str, check: str, ok: bool, title: str, message: str = "", expected: str = "") -> bool:
+    def verdict(
+        self, operation: str, check: CheckId, ok: bool, title: str, message: str = "", expected: str = ""
+    ) -> bool:
         if ok:
             self.passed(operation, check)
         else:
@@ -290,12 +277,6 @@ def transport_reason(exc: BaseException) -> str:
     elif not isinstance(exc, AnswerRefused):
         text = f"{type(exc).__name__}: {text}"
     return text.splitlines()[0][:300]
-
-
-def _path_pattern(template: str) -> str:
-    """/jobs/{jobId} -> a regex matching /jobs/123 (one path segment per parameter)."""
-    parts = re.split(r"(\{[^/}]+\})", template)
-    return "".join("[^/]+" if part.startswith("{") else re.escape(part) for part in parts)
 
 
 def _read_timeout(client: httpx.Client) -> float:

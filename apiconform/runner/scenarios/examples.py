@@ -2,36 +2,49 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from apiconform.openapi import ApiSpec, Operation
-from apiconform.runner.scenarios.base import ScenarioContext, json_of
+import httpx
+
+from apiconform.checks import declare
+from apiconform.contract import RESPONSE_SCHEMA_CONFORMANCE, STATUS_CODE_CONFORMANCE, VirtualOperation
+from apiconform.openapi import ApiSpec
+from apiconform.runner.scenarios.base import ScenarioContext
 from apiconform.runner.scenarios.fill import fill_path
 
+EXAMPLE_REPLAY = declare(
+    "example_replay",
+    group="example",
+    source="scenario",
+    description="every documented request example is accepted and answered per the contract",
+)
+EXAMPLE_VALID = declare(
+    "example_valid",
+    group="example",
+    source="scenario",
+    description="every documented response example validates against its own schema",
+)
+
+
 JSON = "application/json"
-WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-def is_write(operation: Operation) -> bool:
-    effect = operation.raw.get("x-effect")
-    return effect == "write" if effect else operation.method in WRITE_METHODS
-
-
-def validate_response_examples(ctx: ScenarioContext, spec: ApiSpec, label_of: Any) -> None:
+def validate_response_examples(ctx: ScenarioContext) -> None:
     """example_valid: a documented response example that breaks its own schema is a spec bug worth reporting."""
-    for op in spec.operations:
-        for status, response in op.responses.items():
+    spec = ctx.contract.exploded
+    for op in ctx.contract.operations:
+        for status, response in op.operation.responses.items():
             for media, content in (response.get("content") or {}).items():
                 schema = content.get("schema")
                 examples = [e.get("value") for e in (content.get("examples") or {}).values() if isinstance(e, dict)]
                 if schema is None:
                     continue
-                schema_examples = _schema_examples(spec, schema)
-                for value in [*examples, *schema_examples]:
+                for value in [*examples, *_schema_examples(spec, schema)]:
                     problems = ctx.validator.errors(value, schema)
                     ctx.verdict(
-                        label_of(op),
-                        "example_valid",
+                        op.label,
+                        EXAMPLE_VALID,
                         not problems,
                         f"documented {status} {media} example breaks its schema",
                         "; ".join(map(str, problems)),
@@ -46,49 +59,47 @@ def _schema_examples(spec: ApiSpec, schema: dict[str, Any]) -> list[Any]:
     return list(resolved.get("examples") or [])
 
 
-def replay_examples(ctx: ScenarioContext, spec: ApiSpec, label_of: Any, prepare_body: Any) -> None:
+def replay_examples(ctx: ScenarioContext, prepare_body: Callable[[VirtualOperation, Any], Any]) -> None:
     """example_replay: send each documented request example (credentials and ids substituted)."""
-    for op in spec.operations:
-        if is_write(op) and not ctx.allow_writes:
+    for op in ctx.operations():
+        if op.is_write and not ctx.allow_writes:
             continue
-        media = (op.body or {}).get("content", {}).get(JSON, {})
+        media = (op.operation.body or {}).get("content", {}).get(JSON, {})
         examples = [e["value"] for e in (media.get("examples") or {}).values() if isinstance(e, dict) and "value" in e]
-        if op.body is not None and not examples:
+        if op.operation.body is not None and not examples:
             continue
-        filled = fill_path(spec, op, ctx.discovery)
+        filled = fill_path(ctx.contract.exploded, op.operation, ctx.discovery)
         if filled is None:
             continue
         path, query = filled
-        bodies: list[Any] = [prepare_body(op, ex) for ex in examples] or [None]
-        for body in bodies:
-            rpc_path = op.raw.get("x-rpc-path")
-            response = ctx.call(op.method, rpc_path if rpc_path is not None else path, params=query, json_body=body)
-            label = label_of(op)
-            if response is None:
-                ctx.failed(label, "example_replay", "documented example got no answer", "transport error")
-                continue
-            documented = op.responses.get(str(response.status_code))
-            if documented is None or response.status_code >= 500:
-                ctx.failed(
-                    label,
-                    "example_replay",
-                    f"documented example answered {response.status_code}",
-                    f"status {response.status_code} is not documented for {op.label}",
-                    f"one of {', '.join(sorted(op.responses))}",
-                )
-                continue
-            schema = (documented.get("content") or {}).get(response.headers.get("content-type", "").split(";")[0], {})
-            body_json = json_of(response)
-            problems = (
-                ctx.validator.errors(body_json, schema["schema"])
-                if schema.get("schema") and body_json is not None
-                else []
-            )
-            ctx.verdict(
-                label,
-                "example_replay",
-                not problems,
-                "answer to a documented example breaks the response schema",
-                "; ".join(map(str, problems)),
-                f"a {response.status_code} answer valid against the documented schema",
-            )
+        for body in [prepare_body(op, ex) for ex in examples] or [None]:
+            response = ctx.call(op.method, op.wire_path if op.variant else path, params=query, json_body=body)
+            _judge_example_answer(ctx, op, response)
+
+
+def _judge_example_answer(ctx: ScenarioContext, op: VirtualOperation, response: httpx.Response | None) -> None:
+    if response is None:
+        ctx.failed(op.label, EXAMPLE_REPLAY, "documented example got no answer", "transport error")
+        return
+    judgement = ctx.contract.judge_response(
+        op, response.status_code, response.headers.get("content-type", ""), response.content
+    )
+    status = judgement.verdict(STATUS_CODE_CONFORMANCE)
+    if response.status_code >= 500 or (status is not None and not status.ok):
+        ctx.failed(
+            op.label,
+            EXAMPLE_REPLAY,
+            f"documented example answered {response.status_code}",
+            f"status {response.status_code} is not documented for {op.label}",
+            f"one of {', '.join(sorted(op.operation.responses))}",
+        )
+        return
+    schema = judgement.verdict(RESPONSE_SCHEMA_CONFORMANCE)
+    ctx.verdict(
+        op.label,
+        EXAMPLE_REPLAY,
+        schema is None or schema.ok,
+        "answer to a documented example breaks the response schema",
+        schema.message if schema is not None else "",
+        f"a {response.status_code} answer valid against the documented schema",
+    )

@@ -9,7 +9,15 @@ from typing import Any
 
 import httpx
 
+from apiconform.checks import declare
 from apiconform.runner.scenarios.base import ScenarioContext, json_of
+
+ASYNC_JOB = declare(
+    "async_job",
+    group="semantic",
+    source="scenario",
+    description="a queued job (202) reaches a terminal status within the bound",
+)
 
 
 @dataclass(frozen=True)
@@ -28,7 +36,7 @@ def check_async_job(ctx: ScenarioContext, label: str, job: AsyncJob) -> None:
     response = ctx.call(job.method, job.start_path)
     if response is None or not ctx.verdict(
         label,
-        "async_job",
+        ASYNC_JOB,
         response.status_code == 202,
         "queueing call was not accepted with 202",
         f"answered {getattr(response, 'status_code', None)}",
@@ -37,7 +45,7 @@ def check_async_job(ctx: ScenarioContext, label: str, job: AsyncJob) -> None:
         return
     job_id = job.job_id(response)
     if job_id is None:
-        ctx.failed(label, "async_job", "202 answer does not identify the job", "no job id in body or Location header")
+        ctx.failed(label, ASYNC_JOB, "202 answer does not identify the job", "no job id in body or Location header")
         return
     deadline = time.monotonic() + job.timeout_s
     seen: list[Any] = []
@@ -46,12 +54,12 @@ def check_async_job(ctx: ScenarioContext, label: str, job: AsyncJob) -> None:
         if not seen or seen[-1] != status:
             seen.append(status)
         if status in job.terminal:
-            ctx.passed(label, "async_job")
+            ctx.passed(label, ASYNC_JOB)
             return
         time.sleep(job.poll_s)
     ctx.failed(
         label,
-        "async_job",
+        ASYNC_JOB,
         f"job {job_id} did not finish within {job.timeout_s:g} s",
         f"statuses seen: {seen}",
         f"one of {sorted(job.terminal)}",

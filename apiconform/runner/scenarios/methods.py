@@ -3,30 +3,48 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from apiconform.openapi import ApiSpec, Operation
+from apiconform.checks import declare
+from apiconform.contract import VirtualOperation
 from apiconform.runner.scenarios.base import ScenarioContext
 from apiconform.runner.scenarios.fill import fill_path
+
+UNSUPPORTED_METHOD = declare(
+    "unsupported_method",
+    group="property",
+    source="scenario",
+    description="undocumented methods get 405",
+)
+ALLOW_HEADER_CONFORMANCE = declare(
+    "allow_header_conformance",
+    group="property",
+    source="scenario",
+    description="405 answers carry an Allow header listing the documented methods",
+)
+
 
 PROBE_ORDER = ("TRACE", "PATCH", "PUT", "DELETE", "POST", "GET")
 
 
-def check_unsupported_methods(ctx: ScenarioContext, spec: ApiSpec, label_of: Callable[[Operation], str]) -> None:
-    by_path: dict[str, list[Operation]] = {}
-    for op in spec.operations:
-        by_path.setdefault(op.raw.get("x-rpc-path", op.path), []).append(op)
+def check_unsupported_methods(ctx: ScenarioContext) -> None:
+    by_path: dict[str, list[VirtualOperation]] = {}
+    for op in ctx.operations():
+        by_path.setdefault(op.wire_path, []).append(op)
     for path, ops in by_path.items():
         documented = {op.method for op in ops}
-        rpc = ops[0].raw.get("x-rpc-path") is not None
+        rpc = ops[0].variant is not None
         undocumented = [m for m in PROBE_ORDER if m not in documented]
-        filled = next((f for f in (fill_path(spec, op, ctx.discovery) for op in ops) if f is not None), None)
+        if rpc:
+            filled: tuple[str, dict[str, Any]] | None = (path, {})
+        else:
+            found = (fill_path(ctx.contract.exploded, op.operation, ctx.discovery) for op in ops)
+            filled = next((f for f in found if f is not None), None)
         if filled is None:
             continue
         # RPC surfaces get every undocumented method here: the property phases skip them there (one URL).
         for method in undocumented if rpc else undocumented[:1]:
-            if not _probe(ctx, method, path if rpc else filled[0], filled[1], documented, label_of(ops[0]), path):
+            if not _probe(ctx, method, filled[0], filled[1], documented, ops[0].label, path):
                 break
 
 
@@ -45,7 +63,7 @@ def _probe(
         return False
     if not ctx.verdict(
         label,
-        "unsupported_method",
+        UNSUPPORTED_METHOD,
         response.status_code == 405,
         f"undocumented method {method} was not answered 405",
         f"{method} {path} answered {response.status_code}",
@@ -55,7 +73,7 @@ def _probe(
     allow = {m.strip().upper() for m in response.headers.get("allow", "").split(",") if m.strip()}
     return ctx.verdict(
         label,
-        "allow_header_conformance",
+        ALLOW_HEADER_CONFORMANCE,
         bool(allow) and documented <= allow,
         "405 answer without a correct Allow header",
         f"Allow: {response.headers.get('allow')!r}; documented: {sorted(documented)}",

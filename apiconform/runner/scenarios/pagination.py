@@ -7,7 +7,45 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from apiconform.checks import declare
 from apiconform.runner.scenarios.base import ScenarioContext, json_of
+
+PAGINATION_LIMIT = declare(
+    "pagination_limit",
+    group="semantic",
+    source="scenario",
+    description="a page never holds more items than `limit`",
+)
+PAGINATION_DISJOINT = declare(
+    "pagination_disjoint",
+    group="semantic",
+    source="scenario",
+    description="consecutive pages share no item",
+)
+PAGINATION_COMPLETE = declare(
+    "pagination_complete",
+    group="semantic",
+    source="scenario",
+    description="walking every page yields each item exactly once",
+)
+PAGINATION_ORDER = declare(
+    "pagination_order",
+    group="semantic",
+    source="scenario",
+    description="items come in the documented order",
+)
+PAGINATION_BOUNDS = declare(
+    "pagination_bounds",
+    group="semantic",
+    source="scenario",
+    description="out-of-range paging and history parameters are rejected",
+)
+FILTER_APPLIED = declare(
+    "filter_applied",
+    group="semantic",
+    source="scenario",
+    description="every item of a filtered list matches the filter",
+)
 
 
 @dataclass(frozen=True)
@@ -35,11 +73,11 @@ def check_paging(ctx: ScenarioContext, label: str, paging: Paging) -> None:
         body = json_of(ctx.call("GET", path, params={paging.limit: size, paging.offset: position}))
         items = paging.items(body)
         if items is None:
-            ctx.failed(label, "pagination_limit", "list answer has no item list", f"got {str(body)[:200]}")
+            ctx.failed(label, PAGINATION_LIMIT, "list answer has no item list", f"got {str(body)[:200]}")
             return
         if not ctx.verdict(
             label,
-            "pagination_limit",
+            PAGINATION_LIMIT,
             len(items) <= size,
             f"page holds {len(items)} items with {paging.limit}={size}",
             f"{paging.offset}={position}: {len(items)} items",
@@ -56,7 +94,7 @@ def check_paging(ctx: ScenarioContext, label: str, paging: Paging) -> None:
         shared = {paging.item_id(i) for i in first} & {paging.item_id(i) for i in second}
         if not ctx.verdict(
             label,
-            "pagination_disjoint",
+            PAGINATION_DISJOINT,
             not shared,
             "consecutive pages share items",
             f"ids on two consecutive pages: {sorted(map(str, shared))[:5]}",
@@ -65,7 +103,7 @@ def check_paging(ctx: ScenarioContext, label: str, paging: Paging) -> None:
             break
     ctx.verdict(
         label,
-        "pagination_complete",
+        PAGINATION_COMPLETE,
         len(ids) == len(set(ids)),
         "walking the pages yields an item twice",
         f"{len(ids) - len(set(ids))} repeated ids",
@@ -77,7 +115,7 @@ def check_paging(ctx: ScenarioContext, label: str, paging: Paging) -> None:
         ordered = comparable and keys == sorted(keys, reverse=paging.descending)
         ctx.verdict(
             label,
-            "pagination_order",
+            PAGINATION_ORDER,
             ordered,
             "items are not in the documented order",
             f"keys in order served: {keys[:8]}",
@@ -88,7 +126,7 @@ def check_paging(ctx: ScenarioContext, label: str, paging: Paging) -> None:
         status = response.status_code if response is not None else None
         ctx.verdict(
             label,
-            "pagination_bounds",
+            PAGINATION_BOUNDS,
             status is not None and 400 <= status < 500,
             f"out-of-range {param}={value} was not rejected",
             f"answered {status}",
@@ -111,14 +149,12 @@ def check_filters(
         body = json_of(ctx.call("GET", path, params={param: query_value, **(extra or {})}))
         items = items_of(body)
         if items is None:
-            ctx.failed(
-                label, "filter_applied", f"filtered list {param}={query_value} has no item list", str(body)[:200]
-            )
+            ctx.failed(label, FILTER_APPLIED, f"filtered list {param}={query_value} has no item list", str(body)[:200])
             continue
         wrong = [i for i in items if field_of(i) != value]
         ctx.verdict(
             label,
-            "filter_applied",
+            FILTER_APPLIED,
             not wrong,
             f"filter {param}={query_value} returned non-matching items",
             f"{len(wrong)} of {len(items)} items have another {param}: {[field_of(i) for i in wrong[:3]]}",

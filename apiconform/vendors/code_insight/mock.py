@@ -17,6 +17,9 @@ TERMINAL = frozenset({"Completed", "Failed", "Canceled", "Terminated"})
 
 class CodeInsightMock(Behaviour):
     surface = "code-insight"
+    capabilities = frozenset(
+        {"response-enums", "paging", "filters", "documented-order", "rest", "lost-writes", "async-jobs"}
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

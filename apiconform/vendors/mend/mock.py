@@ -28,10 +28,9 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-from apiconform import rpc
+from apiconform.contract import Contract, VirtualOperation
 from apiconform.mocks.behaviour import Behaviour, Handler, MockRequest, MockResponse
 from apiconform.openapi import Operation
-from apiconform.validation import SchemaValidator
 from apiconform.vendors.mend import answers, files, model, routes
 from apiconform.vendors.mend.call import (
     INVALID_REQUEST,
@@ -104,15 +103,14 @@ def charset_of(header: str) -> str | None:
 
 class MendMock(Behaviour):
     surface = "mend"
+    capabilities = frozenset({"response-enums", "rpc-variants", "downloads"})
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.state = MendState(self.seed, self.clock.now())
-        self.variants = rpc.variants(self.spec.document)
-        union = rpc.rpc_union(self.spec.document)
-        self._refs: dict[str, str] = union[2]["discriminator"]["mapping"] if union else {}
-        self._error_ref = rpc.error_schema_ref(self.spec.document) or "#/components/schemas/MendError"
-        self._validator = SchemaValidator(self.spec.document)
+        self.contract = Contract(self.spec.document, source=self.spec.source)
+        self.variants = {op.variant: op for op in self.contract.variants() if op.variant is not None}
+        self._validator = self.contract.validator
         self._routes = {name: routes.route(name) for name in self.variants}
         missing = [name for name, build in self._routes.items() if build is None]
         if missing:
@@ -157,18 +155,20 @@ class MendMock(Behaviour):
 
     def request_schema(self, operation: Operation, body: Any, media_type: str) -> dict[str, Any] | None:
         kind = body.get("requestType") if isinstance(body, dict) else None
-        if isinstance(kind, str) and kind in self._refs:
-            return {"$ref": self._refs[kind]}
+        variant = self.variants.get(kind) if isinstance(kind, str) else None
+        if variant is not None and variant.request_schema_ref:
+            return {"$ref": variant.request_schema_ref}
         return None  # not an object, or no known requestType: the dispatcher answers 2001 / 2002
 
     def response_schema(self, request: MockRequest, response: MockResponse) -> dict[str, Any] | None:
         if response.content is not None:
             return None
-        if isinstance(response.body, dict) and "errorCode" in response.body:
-            return {"$ref": self._error_ref}
         kind = request.body.get("requestType") if isinstance(request.body, dict) else None
-        ref = self.variants[kind].get("x-response-schema") if kind in self.variants else None
-        return {"$ref": ref} if isinstance(ref, str) else None
+        variant = self.variants.get(kind) if isinstance(kind, str) else None
+        if variant is None:
+            error = self.contract.error_ref
+            return {"$ref": error} if error and self.contract.is_error_answer(response.body) else None
+        return self.contract.variant_answer_schema(variant, response.body)
 
     def handlers(self) -> dict[str, Handler]:
         return {"mendApi": self._dispatch}
@@ -200,12 +200,12 @@ class MendMock(Behaviour):
         user = self._user(body)
         now = self.clock.now()
         try:
-            scope, extra = self._scope(kind, str(variant.get("x-scope", ORGANIZATION)), body, user)
+            scope, extra = self._scope(kind, str(variant.raw.get("x-scope", ORGANIZATION)), body, user)
         except MendFailure as exc:
             if kind == "getRequestState" and exc.code in (INVALID_TOKEN, WRONG_SCOPE):
                 return answers.unknown_request_state(now)  # documented: UNKNOWN when the orgToken is invalid
             raise
-        media = tuple(variant.get("x-response-media-types") or ["application/json"])
+        media = variant.media_types
         call = Call(kind, body, self.state, user, scope, now, media, extra)
         build = self._routes[kind]
         assert build is not None
@@ -284,9 +284,9 @@ class MendMock(Behaviour):
             name = product.name if product is not None else "(none)"
             raise MendFailure(NOT_PERMITTED, f"User is not an administrator of product {name}")
 
-    def _foreign(self, call: Call, variant: dict[str, Any]) -> Any:
+    def _foreign(self, call: Call, variant: VirtualOperation) -> Any:
         """Another requestType's answer, one that does not fit this requestType's schema."""
-        ref = variant.get("x-response-schema")
+        ref = variant.response_schema_ref
         for donor in DONORS:
             if donor == call.request_type:
                 continue

@@ -7,8 +7,18 @@ from typing import Any
 
 import httpx
 
-from apiconform.openapi import Operation
+from apiconform.checks import declare
+from apiconform.contract import VirtualOperation
 from apiconform.runner.scenarios.base import ScenarioContext, json_of
+from apiconform.runner.scenarios.crud import CRUD_ROUNDTRIP
+
+REQUEST_TYPE_ERRORS = declare(
+    "request_type_errors",
+    group="semantic",
+    source="scenario",
+    description="Mend: a wrong or missing token, an unknown requestType or an out-of-scope call gets an errorCode",
+)
+
 
 TOKENS = ("userKey", "orgToken", "productToken", "projectToken")
 
@@ -59,12 +69,12 @@ def discover(ctx: ScenarioContext) -> dict[str, Any]:
     return found
 
 
-def prepare_example(ctx: ScenarioContext, operation: Operation, body: Any) -> Any:
+def prepare_example(ctx: ScenarioContext, operation: VirtualOperation, body: Any) -> Any:
     """Documented examples carry placeholder tokens ("user_key"): swap in the real ones."""
     if not isinstance(body, dict):
         return body
     tokens = _tokens(ctx)
-    if operation.raw.get("x-effect") == "write":
+    if operation.is_write:
         # Never aim a documented write example (deleteProduct, removeProjectTag, ...) at the real product or
         # project: it would destroy what the credentials point to. Writes get only the user and org credentials.
         tokens = {k: v for k, v in tokens.items() if k in ("userKey", "orgToken")}
@@ -95,7 +105,7 @@ def _error_answers(ctx: ScenarioContext, tokens: dict[str, str]) -> None:
         answer = json_of(_post(ctx, body))
         ctx.verdict(
             label,
-            "request_type_errors",
+            REQUEST_TYPE_ERRORS,
             _is_error(answer),
             f"a call with {what} was not answered with an errorCode",
             f"answer: {str(answer)[:200]}",
@@ -111,7 +121,7 @@ def _error_answers(ctx: ScenarioContext, tokens: dict[str, str]) -> None:
         answer = json_of(_post(ctx, body))
         ctx.verdict(
             _label(ctx, "getOrganizationDetails"),
-            "request_type_errors",
+            REQUEST_TYPE_ERRORS,
             _is_error(answer),
             "an organization-level call with a product token was answered with data",
             f"answer: {str(answer)[:200]}",
@@ -142,7 +152,7 @@ def _project_round_trip(ctx: ScenarioContext, tokens: dict[str, str]) -> None:
     token = created.get("projectToken") if isinstance(created, dict) else None
     if not ctx.verdict(
         label,
-        "crud_roundtrip",
+        CRUD_ROUNDTRIP,
         isinstance(token, str) and not _is_error(created),
         "createProject did not return a project token",
         f"answer: {str(created)[:200]}",
@@ -151,7 +161,7 @@ def _project_round_trip(ctx: ScenarioContext, tokens: dict[str, str]) -> None:
     names = _project_names(ctx, tokens)
     if not ctx.verdict(
         label,
-        "crud_roundtrip",
+        CRUD_ROUNDTRIP,
         names is not None and name in names,
         "a created project is not listed by getAllProjects",
         f"listed: {sorted(names or [])[:10]}",
@@ -167,7 +177,7 @@ def _project_round_trip(ctx: ScenarioContext, tokens: dict[str, str]) -> None:
     names = _project_names(ctx, tokens)
     ctx.verdict(
         _label(ctx, "deleteProject"),
-        "crud_roundtrip",
+        CRUD_ROUNDTRIP,
         not _is_error(deleted) and name not in (names or set()),
         "a deleted project is still listed (or the delete failed)",
         f"delete answer: {str(deleted)[:200]}",

@@ -45,6 +45,7 @@ def _route_priority(spec: ApiSpec) -> ApiSpec:
 
 class MetaDefenderSscpMock(Behaviour):
     surface = "metadefender-sscp"
+    capabilities = frozenset({"response-enums", "paging", "filters", "rest", "lost-writes"})
 
     def __init__(self, spec: ApiSpec, **kwargs: Any) -> None:
         super().__init__(_route_priority(spec), **kwargs)

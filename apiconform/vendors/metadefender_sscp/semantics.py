@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from apiconform.openapi import Operation
+from apiconform.runner.scenarios.auth import AUTH_REJECTED
 from apiconform.runner.scenarios.base import ScenarioContext, json_of
+from apiconform.runner.scenarios.crud import CRUD_ROUNDTRIP
 from apiconform.runner.scenarios.pagination import Paging, check_paging
 
 API = "/api/v1"
@@ -60,10 +61,6 @@ def discover(ctx: ScenarioContext) -> dict[str, Any]:
     if scan:
         found["scanId"] = scan["Id"]
     return found
-
-
-def prepare_example(ctx: ScenarioContext, operation: Operation, body: Any) -> Any:
-    return body  # the document has no request examples
 
 
 def _entries(body: Any) -> list[Any] | None:
@@ -127,7 +124,7 @@ def _token_refresh(ctx: ScenarioContext) -> None:
     )
     fresh = ((body or {}).get("JwtToken") or {}).get("Token") if isinstance(body, dict) else None
     if not ctx.verdict(
-        label, "auth_rejected", isinstance(fresh, str), "token refresh returned no token", str(body)[:200]
+        label, AUTH_REJECTED, isinstance(fresh, str), "token refresh returned no token", str(body)[:200]
     ):
         return
     assert isinstance(fresh, str)
@@ -135,7 +132,7 @@ def _token_refresh(ctx: ScenarioContext) -> None:
     works = ctx.call("GET", f"{API}/user", headers={"Authorization": f"Bearer {fresh}"}, auth=False)
     ctx.verdict(
         label,
-        "auth_rejected",
+        AUTH_REJECTED,
         works is not None and works.status_code == 200,
         "a refreshed token is not accepted",
         f"answered {getattr(works, 'status_code', None)}",
@@ -143,7 +140,7 @@ def _token_refresh(ctx: ScenarioContext) -> None:
     forged = ctx.call("GET", f"{API}/user", headers={"Authorization": f"Bearer {fresh[:-6]}AAAAAA"}, auth=False)
     ctx.verdict(
         label,
-        "auth_rejected",
+        AUTH_REJECTED,
         forged is not None and forged.status_code in (401, 403),
         "a forged token is accepted",
         f"answered {getattr(forged, 'status_code', None)}",
@@ -157,7 +154,7 @@ def _project_round_trip(ctx: ScenarioContext) -> None:
     project = created.get("Project") if isinstance(created, dict) else None
     if not ctx.verdict(
         label,
-        "crud_roundtrip",
+        CRUD_ROUNDTRIP,
         isinstance(project, dict) and bool(project.get("Id")),
         "creating a project returned no project",
         str(created)[:200],
@@ -168,7 +165,7 @@ def _project_round_trip(ctx: ScenarioContext) -> None:
     read = json_of(ctx.call("GET", path))
     if not ctx.verdict(
         label,
-        "crud_roundtrip",
+        CRUD_ROUNDTRIP,
         isinstance(read, dict) and read.get("Name") == "apiconform round trip",
         "a created project reads back differently",
         f"created {project}, read {read}",
@@ -178,7 +175,7 @@ def _project_round_trip(ctx: ScenarioContext) -> None:
     read = json_of(ctx.call("GET", path))
     if not ctx.verdict(
         "PUT /api/v1/projects/{id}",
-        "crud_roundtrip",
+        CRUD_ROUNDTRIP,
         isinstance(read, dict) and read.get("Name") == "apiconform renamed",
         "an updated project reads back unchanged",
         f"read {read}",
@@ -188,7 +185,7 @@ def _project_round_trip(ctx: ScenarioContext) -> None:
     gone = ctx.call("GET", path)
     ctx.verdict(
         "DELETE /api/v1/projects/{id}",
-        "crud_roundtrip",
+        CRUD_ROUNDTRIP,
         gone is not None and gone.status_code == 404,
         "a deleted project is still served",
         f"answered {getattr(gone, 'status_code', None)}",

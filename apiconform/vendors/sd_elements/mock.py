@@ -35,6 +35,7 @@ class _Table:
 
 class SdElementsMock(Behaviour):
     surface = "sd-elements"
+    capabilities = frozenset({"filters", "rest", "lost-writes"})
     #: 404 last: Django answers a non-integer job id in the URL with 404, where an operation documents no 400.
     invalid_request_statuses = ("400", "422", "404")
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from apiconform.openapi import Operation
+from apiconform.contract import VirtualOperation
 from apiconform.runner.scenarios.base import ScenarioContext, json_of
+from apiconform.runner.scenarios.crud import CRUD_ROUNDTRIP
 from apiconform.runner.scenarios.pagination import check_filters
 
 
@@ -36,7 +37,7 @@ def discover(ctx: ScenarioContext) -> dict[str, Any]:
     }
 
 
-def prepare_example(ctx: ScenarioContext, operation: Operation, body: Any) -> Any:
+def prepare_example(ctx: ScenarioContext, operation: VirtualOperation, body: Any) -> Any:
     """Documented result bodies name connection 12: point them at a connection that exists on this server."""
     if isinstance(body, dict) and "connection" in body and "connection" in ctx.discovery:
         return {**body, "connection": ctx.discovery["connection"]}
@@ -79,7 +80,7 @@ def _post_and_read_back(ctx: ScenarioContext, kind: str, sample: dict[str, Any])
     created = json_of(response)
     if response is None or not ctx.verdict(
         label,
-        "crud_roundtrip",
+        CRUD_ROUNDTRIP,
         response.status_code in (200, 201) and isinstance(created, dict) and "id" in created,
         "posting a job result did not return the stored job",
         f"answered {getattr(response, 'status_code', None)}",
@@ -90,7 +91,7 @@ def _post_and_read_back(ctx: ScenarioContext, kind: str, sample: dict[str, Any])
     same = isinstance(read, dict) and all(read.get(k) == created.get(k) for k in ("id", "succeeded", "result_message"))
     ctx.verdict(
         label,
-        "crud_roundtrip",
+        CRUD_ROUNDTRIP,
         same,
         "posted job result reads back differently",
         f"posted {created}, read {read}",

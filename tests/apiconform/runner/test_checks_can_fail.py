@@ -12,14 +12,17 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from apiconform.openapi import ApiSpec
+import apiconform.proxy.checks
+import apiconform.runner.core  # noqa: F401 - declares every check a run reports
+from apiconform.checks import CHECKS
+from apiconform.contract import Contract
 from apiconform.redact import Redactor
-from apiconform.runner import st_checks
-from apiconform.runner.checks import CHECKS
+from apiconform.runner.bounds import Bounds
 from apiconform.runner.profiles import Profile
-from apiconform.runner.property import PropertySettings, run_property
+from apiconform.runner.property import PropertyOutcome, PropertySettings, run_property
 from apiconform.runner.scenarios import examples
 from apiconform.runner.scenarios.base import ScenarioContext, Verdict
+from apiconform.runner.scope import RunScope
 from tests.apiconform.runner.test_fault_profiles import EXPECTED
 from tests.served import Served
 
@@ -158,10 +161,16 @@ def broken_app(
 PROFILE = Profile("test", ("examples", "coverage", "fuzzing", "stateful"), 5, 5.0, 2, 10, 5.0)
 
 
+def property_outcome(spec: dict[str, Any], url: str, seed: int) -> PropertyOutcome:
+    """The property phases of PROFILE over a tiny contract, against a server at `url`."""
+    scope = RunScope(Contract(spec), Bounds(10 * 1024 * 1024, 10.0), max_response_time=PROFILE.max_response_time)
+    settings = PropertySettings("tiny", url, {}, PROFILE, seed=seed)
+    return run_property(spec, settings, Redactor(), scope)
+
+
 def _failed_checks(**broken: bool) -> set[str]:
     with Served(broken_app(**broken), log_level="error") as served:
-        settings = PropertySettings("tiny", served.url(), {}, PROFILE, seed=1)
-        outcome = run_property(SPEC, settings, Redactor(), lambda label: label, st_checks.Observer())
+        outcome = property_outcome(SPEC, served.url(), seed=1)
     return {check for (_, check), (_, failed) in outcome.cells.items() if failed}
 
 
@@ -184,10 +193,9 @@ def test_stateful_and_header_checks_fail_on_a_broken_server(broken: str, check: 
 
 def test_example_valid_reports_a_documented_example_that_breaks_its_schema() -> None:
     verdicts: list[Verdict] = []
-    spec = ApiSpec(SPEC)
     ctx = ScenarioContext(
         surface="tiny",
-        spec=spec,
+        contract=Contract(SPEC),
         client=None,
         base_url="",
         credentials={},  # type: ignore[arg-type]
@@ -196,7 +204,7 @@ def test_example_valid_reports_a_documented_example_that_breaks_its_schema() -> 
         allow_writes=False,
         record=verdicts.append,
     )
-    examples.validate_response_examples(ctx, spec, lambda op: op.label)
+    examples.validate_response_examples(ctx)
     failed = [v for v in verdicts if not v.ok]
     assert [(v.operation, v.check) for v in failed] == [("GET /items/{itemId}", "example_valid")]
 

@@ -9,10 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from apiconform.redact import Redactor
-from apiconform.runner import st_checks
-from apiconform.runner.property import PropertySettings, run_property
-from tests.apiconform.runner.test_checks_can_fail import PROFILE
+from tests.apiconform.runner.test_checks_can_fail import property_outcome
 from tests.served import Served
 
 LABEL = {"type": "object", "required": ["key"], "properties": {"key": {"type": "string"}}}
@@ -90,8 +87,7 @@ def _app(delete_status: int, seen: list[str]) -> Any:
 
 def _outcome(delete_status: int, seen: list[str]) -> Any:
     with Served(_app(delete_status, seen), log_level="error") as served:
-        settings = PropertySettings("labels", served.url(), {}, PROFILE, seed=3)
-        return run_property(SPEC, settings, Redactor(), lambda label: label, st_checks.Observer())
+        return property_outcome(SPEC, served.url(), seed=3)
 
 
 def test_a_request_whose_empty_path_parameter_addresses_another_route_is_not_judged() -> None:

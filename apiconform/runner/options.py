@@ -1,0 +1,29 @@
+"""What one `apiconform run` was asked to do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from apiconform.runner.profiles import Profile
+from apiconform.runner.scenarios.base import DEFAULT_MAX_RESPONSE_BYTES
+from apiconform.runner.waivers import Waiver
+from apiconform.surfaces import Surface
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    surfaces: tuple[Surface, ...]
+    profile: Profile
+    seed: int = 0
+    base_url: str | None = None
+    credentials: Path | None = None
+    workers: int = 1
+    shard: tuple[int, int] | None = None
+    allow_writes: bool = False
+    rate_limit: float | None = None
+    timeout: float = 10.0
+    waivers: tuple[Waiver, ...] = ()
+    mock_faults: tuple[str, ...] = ()  # embedded mocks only: run against a deliberately broken mock
+    record: Path | None = None  # save every exchange for `apiconform replay`
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES  # bigger answers (decoded) are cut off and fail

@@ -1,0 +1,286 @@
+"""Testing one surface: reach the target, discover ids, run the property-based phases and the example and
+semantic scenarios, and emit what happened as events, ending with `SurfaceFinished` (also on Ctrl-C, with what
+finished before it)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+from apiconform.contract import Contract, VirtualOperation, contract_for
+from apiconform.redact import Redactor
+from apiconform.runner.bounds import Bounds
+from apiconform.runner.events import (
+    Emit,
+    FailureFound,
+    OperationTested,
+    PhaseFinished,
+    PhaseStarted,
+    SurfaceFinished,
+    SurfaceStarted,
+)
+from apiconform.runner.options import RunOptions
+from apiconform.runner.prepare import prepare
+from apiconform.runner.property import PropertyOutcome, PropertySettings, run_property
+from apiconform.runner.recording import Recording
+from apiconform.runner.results import Failure, OperationResult, SurfaceResult
+from apiconform.runner.scenarios import auth, examples, methods
+from apiconform.runner.scenarios.base import ScenarioContext, Verdict
+from apiconform.runner.scope import RunScope
+from apiconform.runner.target import Target, load_credentials, probe, start_embedded, validate_base_url
+from apiconform.surfaces import Surface
+from apiconform.vendors.plugin import Vendor
+from apiconform.vendors.registry import get_vendor
+
+
+def run_surface(surface: Surface, options: RunOptions, emit: Emit) -> None:
+    """Test one surface. Emits SurfaceFinished with everything recorded, and re-raises a KeyboardInterrupt
+    after it; a target that cannot be tested at all raises its ApiconformError before any SurfaceFinished."""
+    vendor = get_vendor(surface.name)
+    contract = contract_for(surface.spec_path)
+    target = _target(surface, vendor, options)
+    run = _SurfaceRun(surface, vendor, contract, target, options, emit)
+    interrupted = False
+    try:
+        probe(target, options.timeout, options.max_response_bytes)
+        run.test()
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        target.stop()
+    recorded = run.recording.surfaces if run.recording is not None else None
+    emit(SurfaceFinished(surface.name, run.outcome, tuple(run.failures), interrupted or run.interrupted, recorded))
+    if interrupted:
+        raise KeyboardInterrupt
+
+
+def operation_count(surface: Surface) -> int:
+    """Operations a run tests: an RPC union counts once per variant."""
+    return len(contract_for(surface.spec_path).operations)
+
+
+def _target(surface: Surface, vendor: Vendor, options: RunOptions) -> Target:
+    if options.base_url is None:
+        return start_embedded(surface, seed=options.seed, faults=options.mock_faults)
+    credentials = load_credentials(options.credentials, surface)
+    target = Target(surface, validate_base_url(options.base_url), credentials, embedded=False)
+    if not target.headers:
+        target.credentials["headers"] = vendor.auth_headers(credentials)
+    return target
+
+
+class _SurfaceRun:
+    """The state of one surface's test: its operations' results and failures, filled as verdicts come in."""
+
+    def __init__(
+        self, surface: Surface, vendor: Vendor, contract: Contract, target: Target, options: RunOptions, emit: Emit
+    ) -> None:
+        self.surface = surface
+        self.vendor = vendor
+        self.contract = contract
+        self.target = target
+        self.options = options
+        self.emit = emit
+        self.redactor = Redactor(target.secrets())
+        self.outcome = SurfaceResult(surface.name, self.redactor.text(target.base_url), target.embedded)
+        for op in contract.operations:
+            self.outcome.operations[op.label] = OperationResult(surface.name, op.label, op.operation_id)
+        self.failures: list[Failure] = []
+        self.recording = Recording() if options.record else None
+        self.interrupted = False
+        self._phase = ""
+
+    def test(self) -> None:
+        options, target = self.options, self.target
+        allow_writes = options.allow_writes or target.loopback
+        self.emit(SurfaceStarted(self.surface.name, self.outcome.base_url, len(self.contract.operations)))
+        with httpx.Client(timeout=options.timeout, follow_redirects=False) as client:
+            ctx = ScenarioContext(
+                surface=self.surface.name,
+                contract=self.contract,
+                client=client,
+                base_url=target.base_url,
+                credentials=target.credentials,
+                redactor=self.redactor,
+                profile=options.profile,
+                allow_writes=allow_writes,
+                record=self.record,
+                auth_headers=target.headers,
+                max_response_bytes=options.max_response_bytes,
+            )
+            self._phase_started("discovery")
+            ctx.discovery = self.vendor.discover(ctx)
+            self._phase_finished("discovery")
+            secret_like = (str(v) for k, v in ctx.discovery.items() if "token" in k.lower() or "key" in k.lower())
+            self.redactor.add(*secret_like)
+            prepared = prepare(
+                self.contract,
+                discovered=ctx.discovery,
+                credentials=target.credentials,
+                allow_writes=allow_writes,
+                shard=options.shard,
+                caller_credentials=self.vendor.caller_credentials,
+            )
+            ctx.excluded = prepared.excluded
+            for label, reason in prepared.excluded.items():
+                self.outcome.operations[label].excluded = reason
+            if not self._property_phases(prepared.document, ctx):
+                return
+            self._scenarios(ctx)
+        _count_scenario_cases(self.outcome)
+
+    def _property_phases(self, document: dict[str, Any], ctx: ScenarioContext) -> bool:
+        """The schemathesis phases; False when they were interrupted."""
+        options = self.options
+        scope = RunScope(
+            self.contract,
+            Bounds(options.max_response_bytes, options.timeout),
+            max_response_time=options.profile.max_response_time,
+        )
+        settings = PropertySettings(
+            surface=self.surface.name,
+            base_url=self.target.base_url,
+            headers=ctx.auth_headers,
+            profile=options.profile,
+            seed=options.seed,
+            workers=options.workers,
+            timeout=options.timeout,
+            rate_limit=None if options.rate_limit is None else f"{options.rate_limit:g}/s",
+            max_response_bytes=options.max_response_bytes,
+        )
+        prop = run_property(
+            document,
+            settings,
+            self.redactor,
+            scope,
+            on_exchange=None if self.recording is None else self._record_exchange,
+            on_phase=self._on_phase,
+            on_operation=self._on_operation,
+        )
+        self._merge_property(prop, scope)
+        self.interrupted = prop.interrupted
+        return not prop.interrupted
+
+    def _scenarios(self, ctx: ScenarioContext) -> None:
+        vendor = self.vendor
+
+        def prepare_example(op: VirtualOperation, body: Any) -> Any:
+            return vendor.prepare_example(ctx, op, body)
+
+        scenarios: list[tuple[str, Callable[[], None]]] = [
+            ("response examples", lambda: examples.validate_response_examples(ctx)),
+            ("request examples", lambda: examples.replay_examples(ctx, prepare_example)),
+            ("auth", lambda: auth.check_auth_enforced(ctx, limit=self.options.profile.pages * 4)),
+            ("methods", lambda: methods.check_unsupported_methods(ctx)),
+            (f"{self.surface.name} semantics", lambda: vendor.run_scenarios(ctx)),
+        ]  # fmt: skip
+        self._phase_started("scenarios")
+        for name, scenario in scenarios:
+            try:
+                scenario()
+            except KeyboardInterrupt:
+                raise
+            except Exception as exc:  # hostile answers must not crash the run: report, keep going
+                self.outcome.error = (self.outcome.error + "; " if self.outcome.error else "") + self.redactor.text(
+                    f"{name} scenario stopped on an unexpected answer: {type(exc).__name__}: {exc}"
+                )
+        self._phase_finished("scenarios")
+
+    # -- verdicts and facts -------------------------------------------------------------------------------------
+
+    def record(self, verdict: Verdict) -> None:
+        """A scenario's verdict, into its operation's cell (a verdict on an operation this run leaves out, such as
+        another shard's, is not this run's to report)."""
+        op = self.outcome.operations.get(verdict.operation)
+        if op is None or op.excluded:
+            return
+        cell = op.cell(verdict.check)
+        if verdict.ok:
+            cell.passed += 1
+            return
+        cell.failed += 1
+        self._fail(
+            Failure(
+                self.surface.name,
+                verdict.operation,
+                verdict.check,
+                verdict.title,
+                verdict.message,
+                verdict.expected,
+                verdict.curl,
+                verdict.exchange,
+            )
+        )
+
+    def _fail(self, failure: Failure) -> None:
+        self.failures.append(failure)
+        self.emit(FailureFound(failure))
+
+    def _merge_property(self, prop: PropertyOutcome, scope: RunScope) -> None:
+        outcome = self.outcome
+        for label, count in prop.cases.items():
+            op = outcome.operations.get(label)
+            if op is not None:
+                op.cases += count
+                op.statuses.update(prop.statuses.get(label, {}))
+        for (label, check), (passed, failed) in prop.cells.items():
+            op = outcome.operations.get(label)
+            if op is not None:
+                cell = op.cell(check)
+                cell.passed += passed
+                cell.failed += failed
+        for failure in prop.failures:
+            self._fail(failure)
+        for label, fields in scope.response_fields.items():
+            if label in outcome.operations:
+                outcome.operations[label].response_fields |= fields
+        for label, sites in scope.enum_values.items():
+            if label in outcome.operations:
+                for where, values in sites.items():
+                    outcome.operations[label].enum_values.setdefault(where, set()).update(values)
+        if prop.errors:
+            outcome.error = "; ".join(prop.errors[:3])
+
+    def _record_exchange(self, label: str, interaction: Any) -> None:
+        assert self.recording is not None
+        request, response = interaction.request, interaction.response
+        self.recording.add(
+            self.surface.name,
+            self.target.base_url,
+            self.redactor,
+            operation=label,
+            method=request.method,
+            url=request.uri,
+            request_headers={k: ", ".join(v) for k, v in request.headers.items()},
+            request_body=request.body if isinstance(request.body, bytes) else None,
+            status=None if response is None else response.status_code,
+            response_headers={} if response is None else {k: ", ".join(v) for k, v in response.headers.items()},
+            response_body=None if response is None else response.content,
+        )
+
+    # -- progress -----------------------------------------------------------------------------------------------
+
+    def _phase_started(self, phase: str) -> None:
+        self._phase = phase
+        self.emit(PhaseStarted(self.surface.name, phase))
+
+    def _phase_finished(self, phase: str) -> None:
+        self.emit(PhaseFinished(self.surface.name, phase))
+
+    def _on_phase(self, kind: str, phase: str) -> None:
+        if kind == "started":
+            self._phase_started(phase)
+        else:
+            self._phase_finished(phase)
+
+    def _on_operation(self, phase: str, label: str, cases: int, failed: bool) -> None:
+        self.emit(OperationTested(self.surface.name, phase, label, cases, failed))
+
+
+def _count_scenario_cases(outcome: SurfaceResult) -> None:
+    """Operations exercised only by scenarios still count as exercised."""
+    for op in outcome.operations.values():
+        if op.cases == 0 and any(c.passed or c.failed for c in op.checks.values()):
+            op.cases = sum(c.passed + c.failed for c in op.checks.values())

@@ -1,0 +1,19 @@
+"""Mend (HTTP API v1.x), as a plug-in."""
+
+from __future__ import annotations
+
+from apiconform.vendors.mend import semantics
+from apiconform.vendors.mend.mock import MendMock
+from apiconform.vendors.plugin import Vendor
+
+VENDOR = Vendor(
+    surface="mend",
+    display_name="Mend",
+    mock=MendMock,
+    credential_keys=frozenset({"userKey", "orgToken", "productToken", "projectToken", "globalOrgToken"}),
+    auth_headers=semantics.auth_headers,
+    discover=semantics.discover,
+    run_scenarios=semantics.run_scenarios,
+    prepare_example=semantics.prepare_example,
+    caller_credentials=("userKey", "orgToken"),
+)

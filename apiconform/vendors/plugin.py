@@ -1,0 +1,51 @@
+"""The vendor plug-in: everything apiconform knows about one vendor beyond its spec, declared in one typed object.
+
+A vendor package (`apiconform/vendors/<surface>/`) builds one `Vendor` in its `vendor.py`; the registry
+(`apiconform.vendors.registry`) lists them. The engine (runner, proxy, mocks) reaches vendor knowledge only
+through this object, so mypy checks every call and a new vendor touches no generic code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from apiconform.mocks.behaviour import Behaviour
+
+if TYPE_CHECKING:
+    from apiconform.contract import VirtualOperation
+    from apiconform.runner.scenarios.base import ScenarioContext
+
+Credentials = dict[str, Any]
+# Keys every credentials file may hold, whatever the surface (README, Credentials).
+COMMON_CREDENTIAL_KEYS = frozenset({"headers", "surface", "base_url"})
+
+
+def unchanged_example(ctx: ScenarioContext, operation: VirtualOperation, body: Any) -> Any:
+    """For vendors whose documented request examples need no substitution (no credentials in bodies)."""
+    return body
+
+
+@dataclass(frozen=True)
+class Vendor:
+    surface: str  # the spec's name: specs/<surface>.yaml
+    display_name: str  # as the vendor calls its product
+    mock: type[Behaviour]  # the embedded mock's behaviour (state, auth, handlers, fault capabilities)
+    credential_keys: frozenset[str]  # what a credentials file may hold for this surface, besides the common keys
+    auth_headers: Callable[[Credentials], dict[str, str]]  # request headers that authenticate with the credentials
+    discover: Callable[[ScenarioContext], dict[str, Any]]  # real ids from read-only calls
+    run_scenarios: Callable[[ScenarioContext], None]  # the vendor's semantic checks (paging, jobs, CRUD, ...)
+    prepare_example: Callable[[ScenarioContext, VirtualOperation, Any], Any] = unchanged_example
+    # Credentials that travel in request bodies and identify the caller (Mend: userKey, orgToken): pinned in every
+    # generated body, writes included. Other body credentials (product/project tokens) address data: pinned on
+    # reads only, so a generated delete never aims at what the credentials point to.
+    caller_credentials: tuple[str, ...] = ()
+
+    @property
+    def fault_capabilities(self) -> frozenset[str]:
+        return self.mock.capabilities
+
+    @property
+    def allowed_credential_keys(self) -> frozenset[str]:
+        return self.credential_keys | COMMON_CREDENTIAL_KEYS
