@@ -7,59 +7,133 @@ spec error; 3 target unreachable or credentials rejected; 70 internal error (a b
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any, NoReturn
 
-from apiconform.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, ApiconformError, UsageError
+from apiconform import __version__
+from apiconform.commands.texts import COMMANDS, DESCRIPTION, EPILOG, SURFACE_NAMES
+from apiconform.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, ApiconformError, UsageError, did_you_mean
 
 
 class _Parser(argparse.ArgumentParser):
-    # argparse prints usage and exits 2 by itself; route it through our one-line error instead.
-    def error(self, message: str) -> None:  # type: ignore[override]
+    """Every parser and subparser: no abbreviated options (`--credential` is not taken for `--credentials`),
+    epilog examples kept as written, and each mistake one line with a did-you-mean, raised as our UsageError
+    (exit 2) instead of argparse's usage dump."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.option_names: list[str] = []  # before super().__init__, which adds -h/--help
+        kwargs.setdefault("allow_abbrev", False)
+        kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
+        super().__init__(*args, **kwargs)
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
+        action = super().add_argument(*args, **kwargs)
+        self.option_names += action.option_strings
+        return action
+
+    def error(self, message: str) -> NoReturn:
         raise UsageError(f"{message}; see `{self.prog} --help`")
 
+    # argparse's hook for a value outside `choices` (a command, diff --format): its own message quotes every
+    # choice and suggests nothing. If a Python release stopped calling it, argparse's message would show instead.
+    def _check_value(self, action: argparse.Action, value: Any) -> None:
+        choices = action.choices
+        if choices is not None and value not in choices:
+            names = [str(c) for c in choices]
+            hint = did_you_mean(str(value), names)
+            raise argparse.ArgumentError(action, f"invalid choice: {value!r}{hint}; choose from {', '.join(names)}")
 
-def _build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="apiconform", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    def unrecognized(self, extras: list[str], also: Sequence[str] = ()) -> NoReturn:
+        """The one-line error for arguments no parser took, with a did-you-mean for the first unknown option."""
+        typed = next((e.split("=", 1)[0] for e in extras if e.startswith("-")), "").lstrip("-")
+        # Compared without their dashes: every option has them, which would make `--colour` close to `--record`.
+        bare = {name.lstrip("-"): name for name in [*self.option_names, *also]}
+        # An abbreviation (what argparse used to accept silently) names its option; otherwise the closest spelling.
+        completions = [name for name in bare if typed and name.startswith(typed)]
+        match = completions if len(completions) == 1 else difflib.get_close_matches(typed, list(bare), n=1)
+        hint = f" (did you mean {bare[match[0]]!r}?)" if typed and match else ""
+        self.error(f"unrecognized arguments: {' '.join(extras)}{hint}")
 
-    lint = sub.add_parser("lint", help="lint OpenAPI specs (default: every spec in specs/)")
-    lint.add_argument("specs", nargs="*", type=Path, metavar="SPEC")
 
-    gen = sub.add_parser("codegen", help="regenerate pydantic models in generated/ from the specs")
-    gen.add_argument("surfaces", nargs="*", metavar="SURFACE")
-    gen.add_argument("--check", action="store_true", help="exit 1 and print the diff when generated/ is stale")
-    mock = sub.add_parser("mock", help="serve a built-in mock of a surface")
-    mock.add_argument("surface", nargs="?", metavar="SURFACE")
-    mock.add_argument("--host", default="127.0.0.1")
-    mock.add_argument("--port", type=int, default=0, help="0 (default) picks a free port")
-    mock.add_argument("--fault", action="append", default=[], metavar="NAME", help="fault profile (repeatable)")
-    mock.add_argument("--credentials-out", type=Path, metavar="FILE", help="write working credentials here (JSON)")
-    mock.add_argument("--seed", type=int, default=0, help="seed for the mock's data (default 0)")
-    mock.add_argument("--list-faults", action="store_true", help="list fault profiles and exit")
-    from apiconform.commands.run import add_arguments
+def _build_parser() -> tuple[_Parser, dict[str, _Parser]]:
+    """The top-level parser and its subparser per command (for the options of the command that was chosen)."""
+    from apiconform.commands import compare, diff, proxy, run
 
-    add_arguments(sub.add_parser("run", help="run the contract suite against a server or the embedded mocks"))
-    sub.add_parser("checks", help="list every check id with its group and description")
-
-    from apiconform.commands import compare as compare_command
-    from apiconform.commands import diff as diff_command
-    from apiconform.commands import proxy as proxy_command
-
-    proxy_command.add_arguments(sub.add_parser("proxy", help="validating reverse proxy for a client's traffic"))
-    diff_command.add_arguments(
-        sub.add_parser("diff", help="breaking changes between two spec versions (file or REV:path)")
+    parser = _Parser(prog="apiconform", description=DESCRIPTION, epilog=EPILOG)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(
+        dest="command", required=True, parser_class=_Parser, title="commands", metavar="COMMAND"
     )
-    compare_command.add_arguments(sub.add_parser("compare", help="behavioural drift between two report.json files"))
+    arguments = {
+        "run": run.add_arguments,
+        "mock": _add_mock_arguments,
+        "proxy": proxy.add_arguments,
+        "diff": diff.add_arguments,
+        "compare": compare.add_arguments,
+        "replay": _add_replay_arguments,
+        "lint": _add_lint_arguments,
+        "codegen": _add_codegen_arguments,
+    }
+    commands: dict[str, _Parser] = {}
+    for name, text in COMMANDS.items():
+        command = sub.add_parser(name, help=text.summary, description=text.full_description(), epilog=text.epilog())
+        assert isinstance(command, _Parser)
+        if name in arguments:
+            arguments[name](command)
+        commands[name] = command
+    return parser, commands
 
-    replay = sub.add_parser("replay", help="re-judge a recorded run (`run --record FILE`) offline against the specs")
-    replay.add_argument("recording", type=Path, metavar="FILE")
-    replay.add_argument("--report-dir", type=Path, default=Path("reports"))
-    replay.add_argument("--format", help="comma-separated subset of junit,allure,html,json,md (default: all)")
-    return parser
+
+def _add_lint_arguments(lint: argparse.ArgumentParser) -> None:
+    lint.add_argument("specs", nargs="*", type=Path, metavar="SPEC", help="spec files (default: every specs/*.yaml)")
+
+
+def _add_codegen_arguments(codegen: argparse.ArgumentParser) -> None:
+    codegen.add_argument("surfaces", nargs="*", metavar="SURFACE", help=f"{SURFACE_NAMES} (default: all)")
+    codegen.add_argument("--check", action="store_true", help="exit 1 and print the diff when generated/ is stale")
+
+
+def _add_mock_arguments(mock: argparse.ArgumentParser) -> None:
+    mock.add_argument("surface", nargs="?", metavar="SURFACE", help=f"the surface to serve: {SURFACE_NAMES}")
+    mock.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: %(default)s)")
+    mock.add_argument("--port", type=int, default=0, metavar="N", help="port; 0 picks a free one (default: 0)")
+    mock.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a fault profile to switch on, repeatable (default: none)",
+    )
+    mock.add_argument("--credentials-out", type=Path, metavar="FILE", help="write working credentials here (JSON)")
+    mock.add_argument("--seed", type=int, default=0, metavar="N", help="seed for the mock's data (default: 0)")
+    mock.add_argument("--list-faults", action="store_true", help="list the fault profiles and exit")
+
+
+def _add_replay_arguments(replay: argparse.ArgumentParser) -> None:
+    replay.add_argument("recording", type=Path, metavar="FILE", help="a recording written by `run --record FILE`")
+    replay.add_argument(
+        "--report-dir",
+        type=Path,
+        default=Path("reports"),
+        metavar="DIR",
+        help="where the reports go (default: %(default)s)",
+    )
+    replay.add_argument(
+        "--format", metavar="LIST", help="comma-separated subset of junit,allure,html,json,md (default: all)"
+    )
+
+
+def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser, commands = _build_parser()
+    args, extras = parser.parse_known_args(argv)
+    if extras:  # argparse would name them without a suggestion; the chosen command's options are the candidates
+        commands.get(args.command, parser).unrecognized(extras, also=parser.option_names)
+    return args
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -109,7 +183,10 @@ def _dispatch(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; never lets a traceback reach the user unless APICONFORM_DEBUG is set."""
     try:
-        args = _build_parser().parse_args(argv)
+        try:
+            args = _parse(argv)
+        except SystemExit as exc:  # --help and --version print, then argparse exits 0
+            return exc.code if isinstance(exc.code, int) else 0
         return _dispatch(args)
     except ApiconformError as exc:
         print(f"apiconform: error: {exc.message}", file=sys.stderr)

@@ -6,13 +6,26 @@ Vendor knowledge beyond the spec lives in one package per vendor, registered in 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 from apiconform.errors import UsageError, did_you_mean
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SPECS_DIR = REPO_ROOT / "specs"
-GENERATED_DIR = REPO_ROOT / "generated"
+
+
+def _data_dir(packaged: str, in_checkout: str) -> Path:
+    """An installed wheel carries specs/ and generated/ inside the package (pyproject.toml maps them there); a
+    source checkout, editable install included, has only the repository's own copies, which codegen writes and
+    lint reads. Packaged data wins when present, so an installed apiconform never reads a stray specs/ beside it."""
+    shipped = resources.files("apiconform").joinpath(packaged)
+    if isinstance(shipped, Path) and shipped.is_dir():
+        return shipped
+    return REPO_ROOT / in_checkout
+
+
+SPECS_DIR = _data_dir("_specs", "specs")
+GENERATED_DIR = _data_dir("_generated", "generated")
 
 
 @dataclass(frozen=True)

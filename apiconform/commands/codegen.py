@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from apiconform import codegen
+from apiconform.commands import plural
 from apiconform.errors import EXIT_NONCONFORMANT, EXIT_OK
 from apiconform.surfaces import SURFACES, get_surface
 
@@ -19,7 +20,7 @@ def run_codegen(names: list[str], *, check_only: bool) -> int:
             stale = ", ".join(str(d.path.relative_to(d.path.parent.parent)) for d in drifts)
             print(f"stale generated models: {stale}; run `apiconform codegen` and commit the result", file=sys.stderr)
             return EXIT_NONCONFORMANT
-        print(f"generated models up to date for {len(surfaces)} specs")
+        print(f"generated models up to date for {plural(len(surfaces), 'spec')}")
         return EXIT_OK
     for surface in surfaces:
         changed = codegen.write(surface)

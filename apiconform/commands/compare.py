@@ -20,8 +20,8 @@ OUTPUT_FORMATS = ("md", "json")
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("baseline", type=Path, metavar="BASELINE_REPORT", help="report.json of the reference run")
     parser.add_argument("candidate", type=Path, metavar="CANDIDATE_REPORT", help="report.json of the run to judge")
-    parser.add_argument("--format", choices=OUTPUT_FORMATS, default="md", help="md (default) or json")
-    parser.add_argument("--output", type=Path, metavar="FILE", help="write here instead of stdout")
+    parser.add_argument("--format", choices=OUTPUT_FORMATS, default="md", help="output format (default: %(default)s)")
+    parser.add_argument("--output", type=Path, metavar="FILE", help="write here (default: stdout)")
 
 
 def run_compare(args: argparse.Namespace) -> int:

@@ -34,14 +34,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     side = "a spec file, or REV:path read with `git show` (e.g. main:specs/mend.yaml)"
     parser.add_argument("old", metavar="OLD", help=f"the old spec: {side}")
     parser.add_argument("new", metavar="NEW", help=f"the new spec: {side}")
-    parser.add_argument("--format", default="text", choices=FORMATS, help="output format (default: text)")
+    parser.add_argument("--format", default="text", choices=FORMATS, help="output format (default: %(default)s)")
     parser.add_argument(
         "--fail-on",
         default="breaking",
         choices=FAIL_ON,
-        help="exit 1 when a change at or above this severity is found (default: breaking)",
+        help="exit 1 when a change at or above this severity is found (default: %(default)s)",
     )
-    parser.add_argument("--output", type=Path, metavar="FILE", help="write the report here instead of stdout")
+    parser.add_argument("--output", type=Path, metavar="FILE", help="write the report here (default: stdout)")
     parser.add_argument(
         "--config",
         type=Path,

@@ -6,14 +6,11 @@ import contextlib
 import pathlib
 import sys
 
+from apiconform.commands import plural
 from apiconform.errors import EXIT_OK, EXIT_USAGE, SpecError
 from apiconform.lint import count_examples, lint_spec
 from apiconform.spec import load_document
 from apiconform.surfaces import SPECS_DIR
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def run_lint(paths: list[pathlib.Path]) -> int:
@@ -30,9 +27,9 @@ def run_lint(paths: list[pathlib.Path]) -> int:
         problem_count += len(problems)
         with contextlib.suppress(SpecError):  # a spec that does not load is already reported as a problem
             example_count += count_examples(load_document(path))
-    examples = f"{_plural(example_count, 'example')} validated"
+    examples = f"{plural(example_count, 'example')} validated"
     if problem_count:
-        sys.stdout.write(f"{_plural(problem_count, 'problem')} in {_plural(len(specs), 'spec')}; {examples}\n")
+        sys.stdout.write(f"{plural(problem_count, 'problem')} in {plural(len(specs), 'spec')}; {examples}\n")
         return EXIT_USAGE
-    sys.stdout.write(f"{_plural(len(specs), 'spec')} clean; {examples}\n")
+    sys.stdout.write(f"{plural(len(specs), 'spec')} clean; {examples}\n")
     return EXIT_OK

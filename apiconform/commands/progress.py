@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
+from apiconform.commands import plural
 from apiconform.runner.events import (
     Event,
     Interrupted,
@@ -23,12 +24,12 @@ class LineProgress:
     def handle(self, event: Event) -> None:
         line = None
         if isinstance(event, SurfaceStarted):
-            line = f"{event.surface}: {event.operations} operations at {event.base_url}"
+            line = f"{event.surface}: {plural(event.operations, 'operation')} at {event.base_url}"
         elif isinstance(event, PhaseStarted):
             line = f"{event.surface}: {event.phase}"
         elif isinstance(event, SurfaceFinished):
             cases = sum(op.cases for op in event.result.operations.values())
-            line = f"{event.surface}: done, {cases} cases, {len(event.failures)} failures"
+            line = f"{event.surface}: done, {plural(cases, 'case')}, {plural(len(event.failures), 'failure')}"
         elif isinstance(event, Interrupted):
             line = "interrupted: writing the reports of what finished"
         if line is not None:

@@ -20,31 +20,41 @@ from pathlib import Path
 
 import uvicorn
 
+from apiconform.commands import plural
 from apiconform.errors import EXIT_NONCONFORMANT, EXIT_OK, ApiconformError, UsageError
 from apiconform.openapi import load_api
 from apiconform.proxy import DEFAULT_MAX_BODY_BYTES, ProxyRecorder, proxy_app
 from apiconform.proxy.app import DEFAULT_TIMEOUT
 from apiconform.reports import FORMATS, check_writable, write_reports
 from apiconform.runner.results import RunResult
+from apiconform.runner.scenarios.base import size_text
 from apiconform.runner.target import Target, load_credentials, validate_base_url
-from apiconform.surfaces import Surface, get_surface
+from apiconform.surfaces import SURFACES, Surface, get_surface
 
 # In-flight requests get this long to finish after Ctrl-C before the reports are written without them.
 GRACEFUL_SHUTDOWN_S = 10
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("surface", metavar="SURFACE")
+    parser.add_argument("surface", metavar="SURFACE", help=f"the surface behind it: {', '.join(SURFACES)}")
     parser.add_argument(
         "--upstream",
         required=True,
         metavar="URL",
         help="the real server: its base URL (as `apiconform mock` prints it) or just its origin",
     )
-    parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=0, help="0 (default) picks a free port")
-    parser.add_argument("--report-dir", type=Path, default=Path("reports"))
-    parser.add_argument("--format", help="comma-separated subset of junit,allure,html,json,md (default: all)")
+    parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: %(default)s)")
+    parser.add_argument("--port", type=int, default=0, metavar="N", help="port; 0 picks a free one (default: 0)")
+    parser.add_argument(
+        "--report-dir",
+        type=Path,
+        default=Path("reports"),
+        metavar="DIR",
+        help="where the reports go on exit (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--format", metavar="LIST", help="comma-separated subset of junit,allure,html,json,md (default: all)"
+    )
     parser.add_argument(
         "--credentials",
         type=Path,
@@ -56,10 +66,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=int,
         default=DEFAULT_MAX_BODY_BYTES,
         metavar="N",
-        help="bodies are judged up to this size; larger ones pass through unjudged (default 8 MiB)",
+        help="bodies are judged up to this size; larger ones pass through unjudged "
+        f"(default: {size_text(DEFAULT_MAX_BODY_BYTES)})",
     )
-    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="S",
-                        help="seconds to wait for the upstream (default 60)")  # fmt: skip
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        metavar="S",
+        help="seconds to wait for the upstream (default: %(default)g)",
+    )
 
 
 def run_proxy(args: argparse.Namespace) -> int:
@@ -198,7 +214,8 @@ def _summary(result: RunResult, paths: list[Path]) -> None:
     verdict = "conformant" if result.conformant else "NOT conformant"
     exchanges = sum(op.cases for op in ops)
     print(
-        f"apiconform proxy: {verdict}: {exchanges} exchanges over {len(ops)} operations, {failed} failures",
+        f"apiconform proxy: {verdict}: {plural(exchanges, 'exchange')} over {plural(len(ops), 'operation')}, "
+        f"{plural(failed, 'failure')}",
         file=sys.stderr,
     )
     for failure in result.blocking_failures[:10]:

@@ -7,6 +7,7 @@ import os
 import sys
 from pathlib import Path
 
+from apiconform.commands import plural
 from apiconform.commands.progress import LineProgress
 from apiconform.errors import EXIT_INTERRUPTED, EXIT_NONCONFORMANT, EXIT_OK, TargetUnreachableError, UsageError
 from apiconform.mocks.faults import validate_names
@@ -20,42 +21,82 @@ from apiconform.runner.scenarios.base import (
 )
 from apiconform.runner.target import load_credentials, shown_url, validate_base_url
 from apiconform.runner.waivers import Waiver, load_waivers
-from apiconform.surfaces import resolve_surfaces
+from apiconform.surfaces import SURFACES, resolve_surfaces
 from apiconform.vendors.registry import get_vendor
 
 TRANSPORT_CHECKS = ("not_a_server_error", "response_time")  # where a request without a complete answer is reported
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("surface", metavar="SURFACE|all")
-    parser.add_argument("--base-url", help="server to test (default: start the embedded mock)")
-    parser.add_argument("--credentials", type=Path, metavar="FILE", help="JSON/TOML credentials (see README)")
-    parser.add_argument("--profile", default="default", help="quick | default | thorough")
-    parser.add_argument("--seed", type=int, default=0)
+    surfaces = ", ".join(SURFACES)
+    parser.add_argument("surface", metavar="SURFACE|all", help=f"{surfaces}, or all of them")
+    parser.add_argument("--base-url", metavar="URL", help="server to test (default: start the embedded mock)")
+    parser.add_argument(
+        "--credentials",
+        type=Path,
+        metavar="FILE",
+        help="JSON/TOML credentials; APICONFORM_<KEY> variables win over it (see README)",
+    )
+    parser.add_argument(
+        "--profile",
+        default="default",
+        metavar="PROFILE",
+        help="quick (the CI smoke gate), default or thorough (default: %(default)s)",
+    )
+    parser.add_argument("--seed", type=int, default=0, metavar="N", help="same seed, same cases (default: %(default)s)")
     parser.add_argument(
         "--workers",
         type=int,
         default=0,
+        metavar="N",
         help="parallel workers (default: one process per core across surfaces; 1 for one surface)",
     )
-    parser.add_argument("--shard", metavar="K/N", help="run the K-th of N slices of the operations")
-    parser.add_argument("--allow-writes", action="store_true", help="allow writes against a non-loopback target")
-    parser.add_argument("--rate-limit", type=float, metavar="R", help="requests per second (default 10 remote)")
-    parser.add_argument("--timeout", type=float, default=10.0, help="seconds per request (default 10)")
+    parser.add_argument("--shard", metavar="K/N", help="run the K-th of N slices of the operations (default: all)")
+    parser.add_argument(
+        "--allow-writes",
+        action="store_true",
+        help="allow writes against a non-loopback target (default: read-only there)",
+    )
+    parser.add_argument(
+        "--rate-limit",
+        type=float,
+        metavar="R",
+        help="requests per second (default: 10 for a non-loopback target, else unlimited)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=10.0,
+        metavar="S",
+        help="seconds per request, body included (default: %(default)g)",
+    )
     parser.add_argument(
         "--max-response-bytes",
         type=int,
         default=DEFAULT_MAX_RESPONSE_BYTES,
         metavar="N",
         help="read at most N bytes of an answer's (decoded) body; a larger answer fails "
-        f"(default {size_text(DEFAULT_MAX_RESPONSE_BYTES)})",
+        f"(default: {size_text(DEFAULT_MAX_RESPONSE_BYTES)})",
     )
-    parser.add_argument("--waivers", type=Path, metavar="FILE", help="YAML file of accepted deviations")
-    parser.add_argument("--report-dir", type=Path, default=Path("reports"))
+    parser.add_argument("--waivers", type=Path, metavar="FILE", help="YAML file of accepted deviations (default: none)")
+    parser.add_argument(
+        "--report-dir",
+        type=Path,
+        default=Path("reports"),
+        metavar="DIR",
+        help="where the reports go (default: %(default)s)",
+    )
     parser.add_argument("--record", type=Path, metavar="FILE", help="save every exchange for `apiconform replay`")
-    parser.add_argument("--format", help="comma-separated subset of junit,allure,html,json,md (default: all)")
-    parser.add_argument("--mock-fault", action="append", default=[], metavar="NAME",
-                        help="embedded mocks only: switch on a fault profile (to see the gate fail)")  # fmt: skip
+    parser.add_argument(
+        "--format", metavar="LIST", help="comma-separated subset of junit,allure,html,json,md (default: all)"
+    )
+    parser.add_argument(
+        "--mock-fault",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="embedded mocks only: switch on a fault profile (to see the gate fail), repeatable",
+    )
 
 
 def _shard(text: str | None) -> tuple[int, int] | None:
@@ -179,7 +220,8 @@ def print_summary(result: object, paths: list[Path]) -> None:
     waived = len(result.failures) - failed
     verdict = "conformant" if result.conformant else "NOT conformant"
     print(
-        f"{verdict}: {len(ops)} operations, {sum(o.cases for o in ops)} cases, {failed} failures"
+        f"{verdict}: {plural(len(ops), 'operation')}, {plural(sum(o.cases for o in ops), 'case')}, "
+        f"{plural(failed, 'failure')}"
         f" ({waived} waived), {len(result.unexercised)} not exercised, {result.duration_s:.1f} s"
         + (" (interrupted)" if result.interrupted else "")
     )

@@ -25,6 +25,7 @@ from apiconform.contract import NOT_A_SERVER_ERROR
 from apiconform.redact import Redactor
 from apiconform.runner import st_checks
 from apiconform.runner.bounds import AnswerTooLarge, AnswerTooSlow
+from apiconform.runner.hypothesis_storage import private_hypothesis_storage
 from apiconform.runner.profiles import Profile
 from apiconform.runner.results import Exchange, Failure
 from apiconform.runner.scenarios.base import (
@@ -129,7 +130,7 @@ def run_property(
         op = scope.contract.by_schema_label(schema_label)
         return op.label if op is not None else schema_label
 
-    with activate(scope):
+    with activate(scope), private_hypothesis_storage():
         for event in from_schema(schema).execute():
             if isinstance(event, events.ScenarioFinished):
                 cases_before = dict(outcome.cases)
