@@ -20,10 +20,12 @@ import requests
 import schemathesis
 from schemathesis.config._phases import ExtraDataSourcesConfig
 from schemathesis.engine import events, from_schema
+from schemathesis.generation.meta import CoverageScenario, coverage_scenario
+from schemathesis.specs.openapi.checks import is_unexpected_http_status_case
 
 from apiconform.contract import NOT_A_SERVER_ERROR
 from apiconform.redact import Redactor
-from apiconform.runner import st_checks
+from apiconform.runner import intents, st_checks
 from apiconform.runner.bounds import AnswerTooLarge, AnswerTooSlow
 from apiconform.runner.hypothesis_storage import private_hypothesis_storage
 from apiconform.runner.profiles import Profile
@@ -79,6 +81,7 @@ def included_checks(rpc: bool, stateful: bool = True) -> list[str]:
     return names
 
 
+OnExchange = Callable[[str, Any, str], None]  # (operation label, schemathesis interaction, intent)
 PhaseEvents = Callable[[str, str], None]  # (kind: "started" | "finished", phase name)
 OperationDone = Callable[[str, str, int, bool], None]  # (phase, operation label, cases, failed)
 
@@ -88,7 +91,7 @@ def run_property(
     settings: PropertySettings,
     redactor: Redactor,
     scope: RunScope,
-    on_exchange: Callable[[str, Any], None] | None = None,
+    on_exchange: OnExchange | None = None,
     on_phase: PhaseEvents | None = None,
     on_operation: OperationDone | None = None,
 ) -> PropertyOutcome:
@@ -217,6 +220,18 @@ def _transport_failure(
     return True
 
 
+def intent_of(case: Any) -> str:
+    """What a generated request meant to test (`apiconform.runner.intents`)."""
+    scenario = coverage_scenario(case)
+    if scenario == CoverageScenario.UNSPECIFIED_HTTP_METHOD:
+        return intents.METHOD_PROBE
+    if is_unexpected_http_status_case(case):
+        return intents.SHAPE_PROBE
+    meta = case._meta  # reading `case.meta` would revalidate the case (schemathesis' own helpers read it this way)
+    negative = meta is not None and meta.generation.mode.is_negative
+    return intents.NEGATIVE if negative else intents.POSITIVE
+
+
 def filter_path_parameters(context: Any, path_parameters: dict[str, Any] | None) -> bool:
     """Generate no path parameter that would make the request address another resource."""
     return _addresses_its_operation(path_parameters)
@@ -238,7 +253,7 @@ def _record(
     settings: PropertySettings,
     redactor: Redactor,
     label_of: Callable[[str], str],
-    on_exchange: Callable[[str, Any], None] | None,
+    on_exchange: OnExchange | None,
 ) -> bool:
     """Tally one scenario's cases; True when any check failed."""
     failed = False
@@ -251,7 +266,7 @@ def _record(
             continue
         outcome.cases[label] = outcome.cases.get(label, 0) + 1
         if on_exchange is not None and interaction is not None:
-            on_exchange(label, interaction)
+            on_exchange(label, interaction, intent_of(node.value))
         if response is not None:
             statuses = outcome.statuses.setdefault(label, {})
             statuses[response.status_code] = statuses.get(response.status_code, 0) + 1

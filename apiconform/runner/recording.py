@@ -1,9 +1,11 @@
 """`apiconform run --record FILE`: every exchange of a run, saved so `apiconform replay` can re-judge it
 offline against the current specs (a vendor upgrade judged from traffic captured once).
 
-Format (JSON, `format: apiconform-recording/1`): surfaces -> {base_url, exchanges: [{operation, method, url,
-request_headers, request_body_b64, status, response_headers, response_body_b64}]}. Credentials are redacted
-before anything is written; bodies are kept whole (base64) because replay validates them.
+Format (JSON, `format: apiconform-recording/2`): surfaces -> {base_url, exchanges: [{operation, intent, method,
+url, request_headers, request_body_b64, status, response_headers, response_body_b64}]}. `intent` says what the
+request meant to test (positive, negative, or a probe such as `probe:unsupported-method`), so replay applies the
+run's own expectation; /1 recordings (no intent) load as positive. Credentials are redacted before anything is
+written; bodies are kept whole (base64) because replay validates them.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from typing import Any
 from apiconform.errors import UsageError
 from apiconform.redact import Redactor
 
-FORMAT = "apiconform-recording/1"
+FORMAT = "apiconform-recording/2"
+READABLE = frozenset({"apiconform-recording/1", FORMAT})
 MAX_EXCHANGES_PER_OPERATION = 200  # enough to replay every verdict-bearing case without unbounded files
 
 
@@ -32,6 +35,7 @@ class RecordedExchange:
     status: int | None
     response_headers: dict[str, str]
     response_body_b64: str | None
+    intent: str = "positive"
 
     def request_body(self) -> bytes | None:
         return None if self.request_body_b64 is None else base64.b64decode(self.request_body_b64)
@@ -60,6 +64,7 @@ class Recording:
         status: int | None,
         response_headers: dict[str, str],
         response_body: bytes | None,
+        intent: str = "positive",
     ) -> None:
         with self._lock:
             key = (surface, operation)
@@ -77,6 +82,7 @@ class Recording:
                     status=status,
                     response_headers=redactor.headers(response_headers),
                     response_body_b64=_b64(_redact_body(response_body, redactor)),
+                    intent=intent,
                 )
             )
 
@@ -106,7 +112,7 @@ def load_recording(path: Path) -> Recording:
         raise UsageError(
             f"recording {path} is not JSON ({exc}); record it again with `apiconform run --record`"
         ) from None
-    if not isinstance(document, dict) or document.get("format") != FORMAT:
+    if not isinstance(document, dict) or document.get("format") not in READABLE:
         raise UsageError(f"{path} is not an apiconform recording ({FORMAT}); record one with `apiconform run --record`")
     recording = Recording()
     for name, surface in document.get("surfaces", {}).items():

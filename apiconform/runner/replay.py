@@ -1,9 +1,12 @@
 """`apiconform replay FILE`: re-judge recorded exchanges offline against the current specs.
 
-Only what an answer alone can prove is re-judged, by the contract's judge `run` uses too: the status is
-documented, the Content-Type is documented for it, the body validates against the documented schema (a Mend
-answer against the schema of the requestType that was sent), its enum values are documented. Those are the same
-check ids the live run reports, so verdicts line up.
+Only what an answer alone can prove is re-judged, by the code `run` uses too, and by the request's recorded
+intent: a positive or negative case by the contract's judge (the status is documented, the Content-Type is
+documented for it, the body validates against the documented schema — a Mend answer against the schema of the
+requestType that was sent — and its enum values are documented); a probe of an undocumented method by the
+methods scenario's expectation (405 with an Allow header); another request-shape probe not at all (the run
+judged it by negative_data_rejection, which needs the live server). The check ids are the run's, so verdicts
+line up.
 """
 
 from __future__ import annotations
@@ -19,12 +22,15 @@ from apiconform.contract import (
     RESPONSE_SCHEMA_CONFORMANCE,
     STATUS_CODE_CONFORMANCE,
     Contract,
+    Judgement,
     Verdict,
     contract_for,
 )
 from apiconform.redact import Redactor
+from apiconform.runner import intents
 from apiconform.runner.recording import RecordedExchange, Recording
 from apiconform.runner.results import Exchange, Failure, OperationResult, RunResult, SurfaceResult
+from apiconform.runner.scenarios.methods import ALLOW_HEADER_CONFORMANCE, UNSUPPORTED_METHOD, judge_method_probe
 from apiconform.surfaces import get_surface
 
 REPLAYED_CHECKS: tuple[CheckId, ...] = (
@@ -33,6 +39,8 @@ REPLAYED_CHECKS: tuple[CheckId, ...] = (
     RESPONSE_SCHEMA_CONFORMANCE,
     REQUEST_TYPE_SHAPE,
     ENUM_DOCUMENTED,
+    UNSUPPORTED_METHOD,
+    ALLOW_HEADER_CONFORMANCE,
 )
 
 
@@ -79,7 +87,16 @@ def _judge(exchange: RecordedExchange, contract: Contract, outcome: SurfaceResul
         )
         return
     headers = {k.lower(): v for k, v in exchange.response_headers.items()}
-    judgement = contract.judge_response(op, exchange.status, headers.get("content-type", ""), exchange.response_body())
+    if exchange.intent == intents.SHAPE_PROBE:
+        return
+    if exchange.intent == intents.METHOD_PROBE:
+        documented = {o.method for o in contract.operations if o.wire_path == op.wire_path}
+        probe = judge_method_probe(exchange.method, op.wire_path, exchange.status, headers.get("allow"), documented)
+        judgement = Judgement(probe)
+    else:
+        judgement = contract.judge_response(
+            op, exchange.status, headers.get("content-type", ""), exchange.response_body()
+        )
     for verdict in judgement.verdicts:
         if verdict.check not in REPLAYED_CHECKS:
             continue

@@ -109,6 +109,7 @@ class _SurfaceRun:
                 record=self.record,
                 auth_headers=target.headers,
                 max_response_bytes=options.max_response_bytes,
+                on_exchange=None if self.recording is None else self._record_scenario_exchange,
             )
             self._phase_started("discovery")
             ctx.discovery = self.vendor.discover(ctx)
@@ -243,7 +244,7 @@ class _SurfaceRun:
         if prop.errors:
             outcome.error = "; ".join(prop.errors[:3])
 
-    def _record_exchange(self, label: str, interaction: Any) -> None:
+    def _record_exchange(self, label: str, interaction: Any, intent: str) -> None:
         assert self.recording is not None
         request, response = interaction.request, interaction.response
         self.recording.add(
@@ -258,6 +259,26 @@ class _SurfaceRun:
             status=None if response is None else response.status_code,
             response_headers={} if response is None else {k: ", ".join(v) for k, v in response.headers.items()},
             response_body=None if response is None else response.content,
+            intent=intent,
+        )
+
+    def _record_scenario_exchange(
+        self, label: str, intent: str, request: httpx.Request, response: httpx.Response
+    ) -> None:
+        assert self.recording is not None
+        self.recording.add(
+            self.surface.name,
+            self.target.base_url,
+            self.redactor,
+            operation=label,
+            method=request.method,
+            url=str(request.url),
+            request_headers=dict(request.headers),
+            request_body=request.content or None,
+            status=response.status_code,
+            response_headers=dict(response.headers),
+            response_body=response.content,
+            intent=intent,
         )
 
     # -- progress -----------------------------------------------------------------------------------------------

@@ -124,6 +124,8 @@ class ScenarioContext:
     auth_headers: dict[str, str] = field(default_factory=dict)
     max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
     excluded: dict[str, str] = field(default_factory=dict)  # label -> why this run does not exercise it
+    # `run --record`: receives (label, intent, request, response) of the requests a scenario sends with an intent
+    on_exchange: Callable[[str, str, httpx.Request, httpx.Response], None] | None = None
     discovery: dict[str, Any] = field(default_factory=dict)
     last_exchange: Exchange | None = None
     last_curl: str = ""
@@ -153,6 +155,8 @@ class ScenarioContext:
         headers: dict[str, str] | None = None,
         content: bytes | None = None,
         auth: bool = True,
+        intent: str | None = None,
+        operation: str | None = None,
     ) -> httpx.Response | None:
         """Send one request; None when the transport failed (recorded as the last exchange, and as a failure of
         the operation the request aimed at, once per operation and reason)."""
@@ -195,6 +199,11 @@ class ScenarioContext:
         self.last_exchange.response_headers = self.redactor.headers(dict(response.headers))
         self.last_exchange.response_body = excerpt(self.redactor, body)
         self.last_exchange.elapsed_ms = round(answer.elapsed.total_seconds() * 1000, 1)
+        if intent is not None and self.on_exchange is not None:
+            # A probe names the operation it probes (its undocumented method matches none).
+            label = operation or self._operation_of(method, path, json_body)
+            if label is not None:
+                self.on_exchange(label, intent, request, answer)
         return answer
 
     def _read(self, response: httpx.Response) -> bytes:

@@ -20,6 +20,9 @@ ASYNC_JOB = declare(
 )
 
 
+MISSING_TRIES = 4
+
+
 @dataclass(frozen=True)
 class AsyncJob:
     start_path: str  # concrete path of the queueing call
@@ -29,7 +32,10 @@ class AsyncJob:
     terminal: frozenset[str]
     method: str = "POST"
     timeout_s: float = 20.0
-    poll_s: float = 0.25
+    # Polling starts fast and backs off: a quick job is seen done at once, a slow one costs a real server a
+    # request per second at most.
+    first_poll_s: float = 0.05
+    max_poll_s: float = 1.0
 
 
 def check_async_job(ctx: ScenarioContext, label: str, job: AsyncJob) -> None:
@@ -49,14 +55,29 @@ def check_async_job(ctx: ScenarioContext, label: str, job: AsyncJob) -> None:
         return
     deadline = time.monotonic() + job.timeout_s
     seen: list[Any] = []
+    pause = job.first_poll_s
+    missing = 0
     while time.monotonic() < deadline:
-        status = job.status(json_of(ctx.call("GET", job.job_path(job_id))))
+        answer = ctx.call("GET", job.job_path(job_id))
+        # A job the server accepted but cannot find is lost, not slow; a few tries allow for replication lag.
+        missing = missing + 1 if answer is not None and answer.status_code == 404 else 0
+        if missing >= MISSING_TRIES:
+            ctx.failed(
+                label,
+                ASYNC_JOB,
+                f"queued job {job_id} is not found",
+                f"GET {job.job_path(job_id)} answered 404 {missing} times in a row after the 202",
+                "the job resource of an accepted job",
+            )
+            return
+        status = job.status(json_of(answer))
         if not seen or seen[-1] != status:
             seen.append(status)
         if status in job.terminal:
             ctx.passed(label, ASYNC_JOB)
             return
-        time.sleep(job.poll_s)
+        time.sleep(min(pause, max(deadline - time.monotonic(), 0)))
+        pause = min(pause * 2, job.max_poll_s)
     ctx.failed(
         label,
         ASYNC_JOB,

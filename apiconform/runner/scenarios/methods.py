@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from apiconform.checks import declare
-from apiconform.contract import VirtualOperation
+from apiconform.contract import Verdict, VirtualOperation
+from apiconform.runner import intents
 from apiconform.runner.scenarios.base import ScenarioContext
 from apiconform.runner.scenarios.fill import fill_path
 
@@ -57,25 +58,36 @@ def _probe(
     label: str,
     path: str,
 ) -> bool:
-    """One undocumented-method request and its two verdicts; False when it failed or got no answer."""
-    response = ctx.call(method, concrete, params=params)
+    """One undocumented-method request and its verdicts; False when it failed or got no answer."""
+    response = ctx.call(method, concrete, params=params, intent=intents.METHOD_PROBE, operation=label)
     if response is None:
         return False
-    if not ctx.verdict(
-        label,
+    verdicts = judge_method_probe(method, path, response.status_code, response.headers.get("allow"), documented)
+    for verdict in verdicts:
+        ctx.verdict(label, verdict.check, verdict.ok, verdict.title, verdict.message, verdict.expected)
+    return all(verdict.ok for verdict in verdicts)
+
+
+def judge_method_probe(
+    method: str, path: str, status: int, allow_header: str | None, documented: set[str]
+) -> list[Verdict]:
+    """The verdicts on an answer to an undocumented method: 405, then an Allow header naming the documented ones.
+    The live scenario and `replay` (of the property phases' probes) both judge with this."""
+    refused = Verdict(
         UNSUPPORTED_METHOD,
-        response.status_code == 405,
+        status == 405,
         f"undocumented method {method} was not answered 405",
-        f"{method} {path} answered {response.status_code}",
+        f"{method} {path} answered {status}",
         "405 Method Not Allowed",
-    ):
-        return False
-    allow = {m.strip().upper() for m in response.headers.get("allow", "").split(",") if m.strip()}
-    return ctx.verdict(
-        label,
+    )
+    if not refused.ok:
+        return [refused]
+    allow = {m.strip().upper() for m in (allow_header or "").split(",") if m.strip()}
+    listed = Verdict(
         ALLOW_HEADER_CONFORMANCE,
         bool(allow) and documented <= allow,
         "405 answer without a correct Allow header",
-        f"Allow: {response.headers.get('allow')!r}; documented: {sorted(documented)}",
+        f"Allow: {allow_header or '(none)'}; documented: {', '.join(sorted(documented))}",
         f"Allow listing {', '.join(sorted(documented))}",
     )
+    return [refused, listed]

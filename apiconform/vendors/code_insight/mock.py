@@ -10,8 +10,10 @@ from apiconform.vendors import _tokens
 from apiconform.vendors.code_insight import seed
 
 # Seconds after queueing at which a queued job becomes Active, then Completed.
-ACTIVE_AFTER = 0.4
-DONE_AFTER = 1.2
+# A queued job's life in the mock, in (mock clock) seconds: short, so a run does not wait on it, yet long enough
+# that a client polling it sees New, Active and then Completed.
+ACTIVE_AFTER = 0.1
+DONE_AFTER = 0.3
 TERMINAL = frozenset({"Completed", "Failed", "Canceled", "Terminated"})
 
 

@@ -11,18 +11,22 @@ from apiconform.commands.compare import run_compare
 from apiconform.reports import write_reports
 from apiconform.runner.core import RunOptions, run
 from apiconform.runner.profiles import get_profile
+from apiconform.runner.results import RunResult
 from apiconform.surfaces import SURFACES
+from tests.shared_runs import shared_run
 
 
-def _report(tmp: Path, name: str, faults: tuple[str, ...]) -> tuple[Path, set[tuple[str, str]]]:
-    result = run(RunOptions(surfaces=(SURFACES["code-insight"],), profile=get_profile("quick"), mock_faults=faults))
+def _report(tmp: Path, name: str, result: RunResult) -> tuple[Path, set[tuple[str, str]]]:
     write_reports(result, tmp / name, ["json"])
     return tmp / name / "report.json", {(f.operation, f.check) for f in result.failures}
 
 
-def test_compare_lists_exactly_the_new_failures(tmp_path: Path) -> None:
-    clean, clean_failures = _report(tmp_path, "clean", ())
-    broken, broken_failures = _report(tmp_path, "broken", ("order-flipped", "wrong-content-type"))
+def test_compare_lists_exactly_the_new_failures(shared_runs: Path, tmp_path: Path) -> None:
+    quick = get_profile("quick")
+    clean, clean_failures = _report(tmp_path, "clean", shared_run(shared_runs, "code-insight", quick).result)
+    faults = ("order-flipped", "wrong-content-type")
+    broken_run = run(RunOptions(surfaces=(SURFACES["code-insight"],), profile=quick, mock_faults=faults))
+    broken, broken_failures = _report(tmp_path, "broken", broken_run)
     assert not clean_failures and broken_failures
     out = tmp_path / "drift.json"
     args = argparse.Namespace(baseline=clean, candidate=broken, format="json", output=out)

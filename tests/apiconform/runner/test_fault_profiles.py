@@ -5,13 +5,15 @@ This is how the checks prove they can fail: each fault is a deliberately broken 
 
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
+
 import pytest
 
 from apiconform.mocks.faults import FAULTS, applies
-from apiconform.runner.core import RunOptions, run
-from apiconform.runner.profiles import get_profile
-from apiconform.surfaces import SURFACES
+from apiconform.runner.profiles import Profile, get_profile
 from apiconform.vendors.registry import VENDORS
+from tests.shared_runs import shared_run
 
 # fault -> the checks that must report it (any one of them, on some operation)
 EXPECTED = {
@@ -66,10 +68,20 @@ def test_every_fault_has_an_expectation() -> None:
     assert set(EXPECTED) == set(FAULTS)
 
 
+# The quick gate at the smallest budget that still proves each point: two fuzzing examples per operation (the
+# examples phase and the scenarios carry most detections) and a 1 s bound on jobs (the mock's finish in 0.3 s).
+GATE = replace(get_profile("quick"), max_examples=2, async_timeout=1.0)
+# The time-based faults at a smaller scale, so proving them costs seconds, not minutes: the same check, the same
+# code path, a delay still well over the limit.
+SCALED: dict[str, tuple[str, Profile]] = {
+    "slow-responses": ("slow-responses:0.15", replace(GATE, max_response_time=0.05)),
+}
+
+
 @pytest.mark.parametrize(("surface", "fault"), _cases())
-def test_fault_profile_fails_the_quick_gate(surface: str, fault: str) -> None:
-    options = RunOptions(surfaces=(SURFACES[surface],), profile=get_profile("quick"), mock_faults=(fault,))
-    result = run(options)
+def test_fault_profile_fails_the_quick_gate(shared_runs: Path, surface: str, fault: str) -> None:
+    switched, profile = SCALED.get(fault, (fault, GATE))
+    result = shared_run(shared_runs, surface, profile, faults=(switched,)).result
     assert not result.conformant
     reported = {f.check for f in result.failures}
     assert reported & EXPECTED[fault], f"{fault} on {surface}: expected one of {EXPECTED[fault]}, got {reported}"

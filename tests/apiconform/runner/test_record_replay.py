@@ -6,36 +6,47 @@ from pathlib import Path
 
 import pytest
 
-from apiconform.runner.core import RunOptions, run
-from apiconform.runner.profiles import get_profile
 from apiconform.runner.recording import load_recording
 from apiconform.runner.replay import REPLAYED_CHECKS, replay
 from apiconform.runner.results import RunResult
-from apiconform.surfaces import SURFACES
+from tests.apiconform.runner.test_false_alarms import SEEDS, clean_default_run
+from tests.apiconform.runner.test_fault_profiles import GATE
+from tests.shared_runs import SharedRun, shared_run
 
 
 def _failing_cells(result: RunResult) -> set[tuple[str, str]]:
     return {(f.operation, f.check) for f in result.failures if f.check in REPLAYED_CHECKS}
 
 
+def _leaks_nothing(shared: SharedRun) -> None:
+    text = shared.recording.read_text()
+    assert "Bearer ey" not in text and "Token " not in text, "credentials leaked into the recording"
+
+
+@pytest.mark.parametrize("surface", sorted(SEEDS))
+def test_a_clean_default_run_replays_clean(shared_runs: Path, surface: str) -> None:
+    shared = clean_default_run(shared_runs, surface)
+    replayed = replay(load_recording(shared.recording))
+    failures = [f"{f.operation} [{f.check}] {f.title}: {f.message[:200]}" for f in replayed.failures]
+    assert not failures, "\n".join(failures)
+    _leaks_nothing(shared)
+
+
 @pytest.mark.parametrize(
-    ("surface", "faults"),
+    ("surface", "fault"),
     [
-        ("code-insight", ()),
-        ("code-insight", ("undocumented-status",)),
-        ("sd-elements", ("field-type-changed",)),
-        ("mend", ("wrong-request-type-shape",)),
-        ("metadefender-sscp", ("wrong-content-type",)),
+        ("code-insight", "undocumented-status"),
+        ("code-insight", "field-type-changed"),
+        ("mend", "wrong-request-type-shape"),
+        ("mend", "field-type-changed"),
+        ("code-insight", "wrong-content-type"),
+        ("code-insight", "unsupported-method-accepted"),  # the methods scenario's probes, replayed by intent
+        ("mend", "unsupported-method-accepted"),
     ],
 )
-def test_replay_gives_the_run_verdicts(tmp_path: Path, surface: str, faults: tuple[str, ...]) -> None:
-    recording = tmp_path / "run.json"
-    options = RunOptions(
-        surfaces=(SURFACES[surface],), profile=get_profile("quick"), mock_faults=faults, record=recording
-    )
-    live = run(options)
-    replayed = replay(load_recording(recording))
-    assert _failing_cells(replayed) == _failing_cells(live)
-    assert bool(faults) == bool(_failing_cells(live))
-    text = recording.read_text()
-    assert "Bearer ey" not in text and "Token " not in text, "credentials leaked into the recording"
+def test_replay_of_a_faulted_run_gives_the_run_verdicts(shared_runs: Path, surface: str, fault: str) -> None:
+    shared = shared_run(shared_runs, surface, GATE, faults=(fault,))  # the fault-profile test's own run
+    replayed = replay(load_recording(shared.recording))
+    assert _failing_cells(shared.result)
+    assert _failing_cells(replayed) == _failing_cells(shared.result)
+    _leaks_nothing(shared)

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from apiconform.runner.core import RunOptions, run
 from apiconform.runner.profiles import get_profile
+from apiconform.runner.results import RunResult
 from apiconform.surfaces import SURFACES
+from tests.shared_runs import shared_run
+
+QUICK = get_profile("quick")
 
 
 @pytest.mark.parametrize("surface", sorted(SURFACES))
-def test_clean_mock_is_conformant_on_the_quick_profile(surface: str) -> None:
-    result = run(RunOptions(surfaces=(SURFACES[surface],), profile=get_profile("quick")))
+def test_clean_mock_is_conformant_on_the_quick_profile(shared_runs: Path, surface: str) -> None:
+    result = shared_run(shared_runs, surface, QUICK).result
     failures = [f"{f.operation} [{f.check}] {f.title}: {f.message[:200]}" for f in result.failures]
     assert not failures, "\n".join(failures)
     assert not result.unexercised, [op.label for op in result.unexercised]
@@ -19,12 +25,13 @@ def test_clean_mock_is_conformant_on_the_quick_profile(surface: str) -> None:
     assert result.conformant
 
 
-def test_same_seed_gives_the_same_cases_and_verdicts() -> None:
-    options = RunOptions(surfaces=(SURFACES["code-insight"],), profile=get_profile("quick"), seed=7)
-    first, second = run(options), run(options)
-    summary = [
-        {op.label: (op.cases, sorted(op.statuses.items()), {c: (v.passed, v.failed) for c, v in op.checks.items()})
-         for op in r.operations()}
-        for r in (first, second)
-    ]  # fmt: skip
-    assert summary[0] == summary[1]
+def _summary(result: RunResult) -> dict[str, object]:
+    return {
+        op.label: (op.cases, sorted(op.statuses.items()), {c: (v.passed, v.failed) for c, v in op.checks.items()})
+        for op in result.operations()
+    }
+
+
+def test_same_seed_gives_the_same_cases_and_verdicts(shared_runs: Path) -> None:
+    again = run(RunOptions(surfaces=(SURFACES["code-insight"],), profile=QUICK))
+    assert _summary(shared_run(shared_runs, "code-insight", QUICK).result) == _summary(again)
