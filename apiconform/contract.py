@@ -277,6 +277,38 @@ class Contract:
             return {"$ref": self.error_ref}
         return {"$ref": op.response_schema_ref} if op.response_schema_ref else None
 
+    def proves(self, op: VirtualOperation, status: int, content_type: str, body: bytes | None) -> bool:
+        """True when an answer to a valid request of `op` proves the operation works: a documented success status
+        with, for an RPC variant, its own answer (a file it documents, or JSON of its shape) and not an error."""
+        if not 200 <= status < 300 or self.documented_response(op, status) is None:
+            return False
+        if op.variant is None:
+            return True
+        media = media_type(content_type)
+        if not _is_json(media):
+            return media in op.media_types
+        try:
+            instance = parse_json(body or b"", content_type)
+        except ValueError:
+            return False
+        if self.is_error_answer(instance) or JSON not in op.media_types:
+            return False
+        schema = self.variant_answer_schema(op, instance)
+        return schema is None or self._request_type_shape(op, schema, instance).ok
+
+    def error_code(self, body: bytes | None, content_type: str = JSON) -> str | None:
+        """'errorCode 5001' for an RPC error answer, else None (how a report says what an operation got)."""
+        if not self._error_keys or not _is_json(media_type(content_type) or JSON):
+            return None
+        try:
+            instance = parse_json(body or b"", content_type)
+        except ValueError:
+            return None
+        if not self.is_error_answer(instance):
+            return None
+        code = next((instance[k] for k in sorted(self._error_keys) if "code" in k.lower()), None)
+        return f"errorCode {code}" if code is not None else "an error answer"
+
     # -- judging an answer ----------------------------------------------------------------------------------------
 
     def judge_response(

@@ -26,9 +26,10 @@ from apiconform.openapi import load_api
 from apiconform.proxy import DEFAULT_MAX_BODY_BYTES, ProxyRecorder, proxy_app
 from apiconform.proxy.app import DEFAULT_TIMEOUT
 from apiconform.reports import FORMATS, check_writable, write_reports
+from apiconform.runner.credentials import load_credentials
 from apiconform.runner.results import RunResult
 from apiconform.runner.scenarios.base import size_text
-from apiconform.runner.target import Target, load_credentials, validate_base_url
+from apiconform.runner.target import Target, validate_base_url
 from apiconform.surfaces import SURFACES, Surface, get_surface
 
 # In-flight requests get this long to finish after Ctrl-C before the reports are written without them.
@@ -82,7 +83,7 @@ def run_proxy(args: argparse.Namespace) -> int:
     surface = get_surface(args.surface)
     upstream = _upstream(args.upstream)
     formats = [f.strip() for f in (args.format or ",".join(FORMATS)).split(",") if f.strip()]
-    credentials = load_credentials(args.credentials, surface)
+    credentials = load_credentials(args.credentials, surface).values
     _check_options(args, formats)
     secrets = Target(surface, upstream, credentials, embedded=False).secrets()
     recorder = ProxyRecorder(surface, upstream=upstream, secrets=secrets, max_body_bytes=args.max_body_bytes)

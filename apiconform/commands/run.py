@@ -12,6 +12,7 @@ from apiconform.commands.progress import LineProgress
 from apiconform.errors import EXIT_INTERRUPTED, EXIT_NONCONFORMANT, EXIT_OK, TargetUnreachableError, UsageError
 from apiconform.mocks.faults import validate_names
 from apiconform.runner.core import RunOptions, run
+from apiconform.runner.credentials import load_credentials
 from apiconform.runner.profiles import get_profile
 from apiconform.runner.results import RunResult
 from apiconform.runner.scenarios.base import (
@@ -19,9 +20,9 @@ from apiconform.runner.scenarios.base import (
     NO_ANSWER_TITLES,
     size_text,
 )
-from apiconform.runner.target import load_credentials, shown_url, validate_base_url
+from apiconform.runner.target import shown_url, validate_base_url
 from apiconform.runner.waivers import Waiver, load_waivers
-from apiconform.surfaces import SURFACES, resolve_surfaces
+from apiconform.surfaces import SURFACES, Surface, resolve_surfaces
 from apiconform.vendors.registry import get_vendor
 
 TRANSPORT_CHECKS = ("not_a_server_error", "response_time")  # where a request without a complete answer is reported
@@ -114,20 +115,36 @@ def _shard(text: str | None) -> tuple[int, int] | None:
 def run_command(args: argparse.Namespace) -> int:
     from apiconform.reports import FORMATS, check_writable, write_reports
 
-    surfaces = resolve_surfaces(args.surface)
-    if args.base_url and len(surfaces) > 1:
-        raise UsageError("--base-url names one server: run one surface at a time (not `all`)")
     formats = [f.strip() for f in (args.format or ",".join(FORMATS)).split(",") if f.strip()]
+    options = _options(args)
+    if args.record is not None:
+        _record_probe(args.record)
+    check_writable(args.report_dir, formats)
+    result = run(options, [LineProgress()] if sys.stderr.isatty() else [])
+    paths = write_reports(result, args.report_dir, formats)
+    print_summary(result, paths)
+    if result.interrupted:
+        return EXIT_INTERRUPTED
+    unusable = _never_answered(result) if options.base_url else None
+    if unusable is not None and options.base_url:
+        raise TargetUnreachableError(
+            f"no request to {shown_url(options.base_url)} got a complete answer ({unusable}); "
+            f"check --base-url and the server (details in {args.report_dir})"
+        )
+    return EXIT_OK if result.conformant else EXIT_NONCONFORMANT
+
+
+def _options(args: argparse.Namespace) -> RunOptions:
+    """The run the arguments ask for, every value checked before anything starts (a typo costs no mock start, no
+    report directory, no wait)."""
+    surfaces = resolve_surfaces(args.surface)
     if args.mock_fault and args.base_url:
         raise UsageError("--mock-fault only applies to the embedded mocks; drop --base-url or the fault")
     for surface in surfaces:
         validate_names(tuple(args.mock_fault), surface.name, get_vendor(surface.name).fault_capabilities)
-    if args.base_url:  # checked now, so a typo costs no mock start, no report directory, no wait
-        validate_base_url(args.base_url)
-        load_credentials(args.credentials, surfaces[0])
+    base_url = _base_url(args, surfaces)
     if args.workers < 0:
         raise UsageError(f"--workers {args.workers}: give at least 1 (or 0 for automatic)")
-    workers = args.workers or (os.cpu_count() or 1 if len(surfaces) > 1 else 1)
     if not args.timeout > 0 or args.timeout == float("inf"):
         raise UsageError(f"--timeout {args.timeout}: give a positive number of seconds")
     if args.max_response_bytes < 1:
@@ -135,15 +152,15 @@ def run_command(args: argparse.Namespace) -> int:
     rate = args.rate_limit
     if rate is not None and not 0 < rate < float("inf"):
         raise UsageError(f"--rate-limit {rate:g}: give a positive number of requests per second")
-    if rate is None and args.base_url and not _loopback(args.base_url):
+    if rate is None and base_url and not _loopback(base_url):
         rate = 10.0  # be a polite client of a vendor's production server unless told otherwise
-    options = RunOptions(
+    return RunOptions(
         surfaces=tuple(surfaces),
         profile=get_profile(args.profile),
         seed=args.seed,
-        base_url=args.base_url,
+        base_url=base_url,
         credentials=args.credentials,
-        workers=workers,
+        workers=args.workers or (os.cpu_count() or 1 if len(surfaces) > 1 else 1),
         shard=_shard(args.shard),
         allow_writes=args.allow_writes,
         rate_limit=rate,
@@ -153,21 +170,25 @@ def run_command(args: argparse.Namespace) -> int:
         record=args.record,
         max_response_bytes=args.max_response_bytes,
     )
-    if args.record is not None:
-        _record_probe(args.record)
-    check_writable(args.report_dir, formats)
-    result = run(options, [LineProgress()] if sys.stderr.isatty() else [])
-    paths = write_reports(result, args.report_dir, formats)
-    print_summary(result, paths)
-    if result.interrupted:
-        return EXIT_INTERRUPTED
-    unusable = _never_answered(result) if args.base_url else None
-    if unusable is not None:
-        raise TargetUnreachableError(
-            f"no request to {shown_url(args.base_url)} got a complete answer ({unusable}); "
-            f"check --base-url and the server (details in {args.report_dir})"
-        )
-    return EXIT_OK if result.conformant else EXIT_NONCONFORMANT
+
+
+def _base_url(args: argparse.Namespace, surfaces: list[Surface]) -> str | None:
+    """--base-url, else the `base_url` of the credentials file (what `apiconform mock --credentials-out` writes):
+    a server named in the file is used, never silently ignored. None: the embedded mocks."""
+    if (args.base_url or args.credentials is not None) and len(surfaces) > 1:
+        raise UsageError("--base-url and --credentials name one server: run one surface at a time (not `all`)")
+    url: str | None = args.base_url
+    if url is None and args.credentials is not None:
+        named = load_credentials(args.credentials, surfaces[0]).values.get("base_url")
+        if not isinstance(named, str) or not named:
+            raise UsageError(
+                f"--credentials {args.credentials} names no server: pass --base-url URL (or add base_url to the file)"
+            )
+        url = named
+    if url is not None:
+        url = validate_base_url(url)
+        load_credentials(args.credentials, surfaces[0])
+    return url
 
 
 def _never_answered(result: RunResult) -> str | None:

@@ -173,7 +173,10 @@ def _operation(op: OperationResult) -> dict[str, Any]:
         "operation_id": op.operation_id,
         "cases": op.cases,
         "exercised": op.exercised,
+        "proven": op.proven,
+        "not_exercised_reason": op.unexercised_reason,
         "excluded": op.excluded,
+        "not_applicable": dict(sorted(op.not_applicable.items())),
         "statuses": {str(status): count for status, count in op.statuses.items()},
         "checks": {
             check: {"passed": cell.passed, "failed": cell.failed, "verdict": cell.verdict}

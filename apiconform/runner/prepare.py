@@ -25,6 +25,7 @@ def prepare(
     allow_writes: bool,
     shard: tuple[int, int] | None,
     caller_credentials: tuple[str, ...] = (),
+    destructive: frozenset[str] = frozenset(),
 ) -> Prepared:
     doc = copy.deepcopy(contract.exploded.document)
     prepared = Prepared(doc)
@@ -42,7 +43,7 @@ def prepare(
             continue
         _add_parameter_examples(doc["paths"][path][method], discovered)
     doc["paths"] = {p: item for p, item in doc["paths"].items() if any(m in _METHODS for m in item)}
-    _pin_body_credentials(contract, doc, credentials, discovered, caller_credentials)
+    _pin_body_credentials(contract, doc, credentials, discovered, caller_credentials, destructive)
     return prepared
 
 
@@ -67,6 +68,7 @@ def _pin_body_credentials(
     credentials: dict[str, Any],
     discovered: dict[str, Any],
     caller_credentials: tuple[str, ...],
+    destructive: frozenset[str],
 ) -> None:
     """RPC bodies carry credentials: pin them so positive cases authenticate (negative ones still vary them)."""
     fields = body_credential_fields(contract)
@@ -75,9 +77,9 @@ def _pin_body_credentials(
         if op.request_schema_ref is None or op.operation.path not in doc["paths"]:
             continue
         variant = resolve_pointer(doc, op.request_schema_ref)
-        # Writes keep random product/project tokens: pinning them would aim deleteProduct/deleteProject at the
+        # Destructive operations keep random product/project tokens: pinning them would aim deleteProduct at the
         # entities the rest of the run (and the user's credentials) depend on.
-        pinned = caller_credentials if op.is_write else fields
+        pinned = caller_credentials if op.operation_id in destructive else fields
         for name in pinned:
             already = name in variant.get("x-unpinned", {})  # a schema two variants share is pinned once
             if name in variant.get("properties", {}) and isinstance(values.get(name), str) and not already:

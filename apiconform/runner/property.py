@@ -12,6 +12,7 @@ curl reproduction, not a run-level error.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,7 +24,7 @@ from schemathesis.engine import events, from_schema
 from schemathesis.generation.meta import CoverageScenario, coverage_scenario
 from schemathesis.specs.openapi.checks import is_unexpected_http_status_case
 
-from apiconform.contract import NOT_A_SERVER_ERROR
+from apiconform.contract import NOT_A_SERVER_ERROR, Contract
 from apiconform.redact import Redactor
 from apiconform.runner import intents, st_checks
 from apiconform.runner.bounds import AnswerTooLarge, AnswerTooSlow
@@ -48,6 +49,8 @@ class PropertyOutcome:
     cases: dict[str, int] = field(default_factory=dict)
     statuses: dict[str, dict[int, int]] = field(default_factory=dict)
     cells: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # (label, check) -> [passed, failed]
+    proven: Counter[str] = field(default_factory=Counter)  # label -> valid requests answered with a success
+    error_answers: dict[str, Counter[str]] = field(default_factory=dict)  # label -> "errorCode N" -> answers
     failures: list[Failure] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     interrupted: bool = False
@@ -139,6 +142,7 @@ def run_property(
                 cases_before = dict(outcome.cases)
                 failed = _record(
                     event.recorder,
+                    contract=scope.contract,
                     outcome=outcome,
                     seen=seen_failures,
                     settings=settings,
@@ -248,6 +252,7 @@ def _addresses_its_operation(path_parameters: dict[str, Any] | None) -> bool:
 def _record(
     recorder: Any,
     *,
+    contract: Contract,
     outcome: PropertyOutcome,
     seen: set[tuple[str, str, str]],
     settings: PropertySettings,
@@ -270,6 +275,7 @@ def _record(
         if response is not None:
             statuses = outcome.statuses.setdefault(label, {})
             statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+            _tally_answer(contract, outcome, label, node.value, response)
         for check in checks:
             check_id = st_checks.REPORTED_AS.get(check.name, check.name)
             cell = outcome.cells.setdefault((label, check_id), [0, 0])
@@ -296,6 +302,21 @@ def _record(
                 )
             )
     return failed
+
+
+def _tally_answer(contract: Contract, outcome: PropertyOutcome, label: str, case: Any, response: Any) -> None:
+    """What the answer proves: a valid request answered with a documented success exercises the operation; an
+    RPC error answer is counted by its code, so an operation that only got errors can say which."""
+    op = contract.by_schema_label(case.operation.label)
+    if op is None:
+        return
+    content_type = str((response.headers.get("content-type") or [""])[0])
+    body = response.content or b""
+    if intent_of(case) == intents.POSITIVE and contract.proves(op, response.status_code, content_type, body):
+        outcome.proven[label] += 1
+    code = contract.error_code(body, content_type)
+    if code is not None:
+        outcome.error_answers.setdefault(label, Counter())[code] += 1
 
 
 def _expected(check_id: str, case: Any) -> str:

@@ -78,13 +78,33 @@ class OperationResult:
     excluded: str | None = None  # why the operation was deliberately not exercised
     enum_values: dict[str, set[str]] = field(default_factory=dict)  # JSON pointer-ish field -> values seen
     response_fields: set[str] = field(default_factory=set)
+    # Valid requests answered with a documented success (for an RPC variant: its own answer, not an error). None
+    # where it is not counted (proxy, replay): there an operation with cases is exercised.
+    proven: int | None = None
+    error_answers: Counter[str] = field(default_factory=Counter)  # "errorCode 5001" -> answers (RPC surfaces)
+    not_applicable: dict[str, str] = field(default_factory=dict)  # scheduled check -> why it could not run
 
     def cell(self, check: str) -> Cell:
         return self.checks.setdefault(check, Cell())
 
     @property
     def exercised(self) -> bool:
-        return self.cases > 0
+        """Proven by a documented success answer to a valid request (when counted), else by any case."""
+        return self.cases > 0 if self.proven is None else self.proven > 0
+
+    @property
+    def unexercised_reason(self) -> str | None:
+        """Why an operation the run meant to test was not exercised, in a few words; None when it was."""
+        if self.exercised or self.excluded is not None:
+            return None
+        if not self.cases:
+            return "no request got an answer"
+        if self.error_answers and sum(self.error_answers.values()) >= sum(self.statuses.values()):
+            return "answered only " + ", ".join(sorted(self.error_answers))
+        failing = sorted(str(s) for s in self.statuses if not 200 <= s < 300)
+        if failing and all(not 200 <= s < 300 for s in self.statuses):
+            return "answered only " + ", ".join(failing)
+        return "no valid request got a documented success answer"
 
 
 @dataclass

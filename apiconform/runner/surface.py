@@ -12,6 +12,7 @@ import httpx
 from apiconform.contract import Contract, VirtualOperation, contract_for
 from apiconform.redact import Redactor
 from apiconform.runner.bounds import Bounds
+from apiconform.runner.credentials import load_credentials
 from apiconform.runner.events import (
     Emit,
     FailureFound,
@@ -29,7 +30,7 @@ from apiconform.runner.results import Failure, OperationResult, SurfaceResult
 from apiconform.runner.scenarios import auth, examples, methods
 from apiconform.runner.scenarios.base import ScenarioContext, Verdict
 from apiconform.runner.scope import RunScope
-from apiconform.runner.target import Target, load_credentials, probe, start_embedded, validate_base_url
+from apiconform.runner.target import Target, probe, start_embedded, validate_base_url
 from apiconform.surfaces import Surface
 from apiconform.vendors.plugin import Vendor
 from apiconform.vendors.registry import get_vendor
@@ -65,9 +66,11 @@ def _target(surface: Surface, vendor: Vendor, options: RunOptions) -> Target:
     if options.base_url is None:
         return start_embedded(surface, seed=options.seed, faults=options.mock_faults)
     credentials = load_credentials(options.credentials, surface)
-    target = Target(surface, validate_base_url(options.base_url), credentials, embedded=False)
+    url = validate_base_url(options.base_url)
+    target = Target(surface, url, credentials.values, embedded=False, sources=credentials.sources)
+    target.empty_credentials = credentials.empty
     if not target.headers:
-        target.credentials["headers"] = vendor.auth_headers(credentials)
+        target.credentials["headers"] = vendor.auth_headers(credentials.values)
     return target
 
 
@@ -110,7 +113,13 @@ class _SurfaceRun:
                 auth_headers=target.headers,
                 max_response_bytes=options.max_response_bytes,
                 on_exchange=None if self.recording is None else self._record_scenario_exchange,
+                credential_sources=target.sources,
+                empty_credentials=target.empty_credentials,
             )
+            # Before any generated case: the target is this API and accepts the credentials, or exit 3 saying why.
+            self._phase_started("preflight")
+            self.vendor.preflight(ctx)
+            self._phase_finished("preflight")
             self._phase_started("discovery")
             ctx.discovery = self.vendor.discover(ctx)
             self._phase_finished("discovery")
@@ -123,6 +132,7 @@ class _SurfaceRun:
                 allow_writes=allow_writes,
                 shard=options.shard,
                 caller_credentials=self.vendor.caller_credentials,
+                destructive=self.vendor.destructive,
             )
             ctx.excluded = prepared.excluded
             for label, reason in prepared.excluded.items():
@@ -131,6 +141,9 @@ class _SurfaceRun:
                 return
             self._scenarios(ctx)
         _count_scenario_cases(self.outcome)
+        for label, count in ctx.proven.items():
+            if label in self.outcome.operations:
+                self.outcome.operations[label].proven = (self.outcome.operations[label].proven or 0) + count
 
     def _property_phases(self, document: dict[str, Any], ctx: ScenarioContext) -> bool:
         """The schemathesis phases; False when they were interrupted."""
@@ -221,15 +234,14 @@ class _SurfaceRun:
 
     def _merge_property(self, prop: PropertyOutcome, scope: RunScope) -> None:
         outcome = self.outcome
-        for label, count in prop.cases.items():
-            op = outcome.operations.get(label)
-            if op is not None:
-                op.cases += count
-                op.statuses.update(prop.statuses.get(label, {}))
+        for tested in outcome.operations.values():
+            tested.proven = (tested.proven or 0) + prop.proven.get(tested.label, 0)
+            tested.error_answers.update(prop.error_answers.get(tested.label, {}))
+            tested.cases += prop.cases.get(tested.label, 0)
+            tested.statuses.update(prop.statuses.get(tested.label, {}))
         for (label, check), (passed, failed) in prop.cells.items():
-            op = outcome.operations.get(label)
-            if op is not None:
-                cell = op.cell(check)
+            if label in outcome.operations:
+                cell = outcome.operations[label].cell(check)
                 cell.passed += passed
                 cell.failed += failed
         for failure in prop.failures:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ipaddress
 import json
-import os
 import re
 import ssl
 import subprocess
@@ -12,7 +11,6 @@ import sys
 import tempfile
 import threading
 import time
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -27,7 +25,6 @@ from apiconform.surfaces import Surface
 
 MOCK_START_TIMEOUT = 30.0
 PROBE_ROUNDS = 3  # the reachability probe's whole budget, in --timeout units (connect, headers, body)
-ENV_PREFIX = "APICONFORM_"
 _USERINFO_PASSWORD = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://[^/?#@:]*:)[^/?#@]*@")
 
 
@@ -38,6 +35,9 @@ class Target:
     credentials: dict[str, Any]
     embedded: bool
     process: subprocess.Popen[str] | None = field(default=None, repr=False)
+    # where each credential came from (a file, a variable), for messages that say what to fix
+    sources: dict[str, str] = field(default_factory=dict)
+    empty_credentials: list[str] = field(default_factory=list)  # APICONFORM_* variables set but empty
     stderr: IO[str] | None = field(default=None, repr=False)
 
     @property
@@ -113,40 +113,6 @@ def validate_base_url(url: str, option: str = "--base-url") -> str:
     if port == 0:
         raise UsageError(f"{option} {shown!r} names port 0; give the port the server listens on")
     return url.rstrip("/")
-
-
-def load_credentials(path: Path | None, surface: Surface) -> dict[str, Any]:
-    """Credentials from FILE (JSON or TOML, the format `apiconform mock --credentials-out` writes) plus
-    `APICONFORM_<KEY>` environment variables (e.g. APICONFORM_TOKEN, APICONFORM_USERKEY), which win."""
-    data: dict[str, Any] = {}
-    if path is not None:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"cannot read credentials file {path}: {exc.strerror}; check the path") from None
-        except UnicodeDecodeError:
-            raise UsageError(
-                f"credentials file {path} is not UTF-8 text; write it as JSON (or TOML) in UTF-8"
-            ) from None
-        try:
-            loaded = tomllib.loads(text) if path.suffix == ".toml" else json.loads(text)
-        except (ValueError, tomllib.TOMLDecodeError) as exc:
-            kind = "TOML" if path.suffix == ".toml" else "JSON"
-            raise UsageError(f"credentials file {path} is not valid {kind} ({exc}); fix it or regenerate it") from None
-        if not isinstance(loaded, dict):
-            raise UsageError(
-                f"credentials file {path} must hold an object of credential keys, not {type(loaded).__name__}"
-            )
-        data.update(loaded)
-    for name, value in os.environ.items():
-        if name.startswith(ENV_PREFIX) and name not in ("APICONFORM_DEBUG", "APICONFORM_REPORT_DIR"):
-            key = name[len(ENV_PREFIX) :].lower()
-            matches = [k for k in data if k.lower().replace("_", "") == key.replace("_", "")]
-            data[matches[0] if matches else key] = value
-    surface_named = data.get("surface")
-    if surface_named and surface_named != surface.name:
-        raise UsageError(f"credentials file is for {surface_named!r}, not {surface.name!r}; pass the right file")
-    return data
 
 
 def start_embedded(surface: Surface, *, seed: int = 0, faults: tuple[str, ...] = ()) -> Target:

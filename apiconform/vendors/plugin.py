@@ -34,13 +34,23 @@ class Vendor:
     mock: type[Behaviour]  # the embedded mock's behaviour (state, auth, handlers, fault capabilities)
     credential_keys: frozenset[str]  # what a credentials file may hold for this surface, besides the common keys
     auth_headers: Callable[[Credentials], dict[str, str]]  # request headers that authenticate with the credentials
+    # Documented read-only calls proving the base URL is this API and the credentials are accepted; exit 3 when not
+    # (apiconform.runner.preflight). May log in and set ctx.auth_headers.
+    preflight: Callable[[ScenarioContext], None]
     discover: Callable[[ScenarioContext], dict[str, Any]]  # real ids from read-only calls
     run_scenarios: Callable[[ScenarioContext], None]  # the vendor's semantic checks (paging, jobs, CRUD, ...)
     prepare_example: Callable[[ScenarioContext, VirtualOperation, Any], Any] = unchanged_example
     # Credentials that travel in request bodies and identify the caller (Mend: userKey, orgToken): pinned in every
-    # generated body, writes included. Other body credentials (product/project tokens) address data: pinned on
-    # reads only, so a generated delete never aims at what the credentials point to.
+    # generated body. Other body credentials (product/project tokens) address data: pinned too, except in the
+    # `destructive` operations, so a generated delete never aims at what the credentials point to.
     caller_credentials: tuple[str, ...] = ()
+    # Operations (operationId or requestType) that would destroy or invalidate what the run depends on when aimed
+    # at the credentials' own entities (delete the product, regenerate the userKey): generated cases get random
+    # entity tokens, and the vendor's scenarios prove them on scratch entities they create first.
+    destructive: frozenset[str] = frozenset()
+    # Why an answer body rejects the run's credentials (Mend: an errorCode about the userKey or a token), or None;
+    # for surfaces that answer such rejections with HTTP 200 (a 401/403 needs no classifier).
+    credential_rejection: Callable[[Any], str | None] | None = None
 
     @property
     def fault_capabilities(self) -> frozenset[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import shlex
 import time
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -124,6 +125,9 @@ class ScenarioContext:
     auth_headers: dict[str, str] = field(default_factory=dict)
     max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
     excluded: dict[str, str] = field(default_factory=dict)  # label -> why this run does not exercise it
+    proven: Counter[str] = field(default_factory=Counter)  # label -> requests answered with a documented success
+    credential_sources: dict[str, str] = field(default_factory=dict)  # key -> file or variable it came from
+    empty_credentials: list[str] = field(default_factory=list)  # APICONFORM_* variables set but empty
     # `run --record`: receives (label, intent, request, response) of the requests a scenario sends with an intent
     on_exchange: Callable[[str, str, httpx.Request, httpx.Response], None] | None = None
     discovery: dict[str, Any] = field(default_factory=dict)
@@ -199,12 +203,21 @@ class ScenarioContext:
         self.last_exchange.response_headers = self.redactor.headers(dict(response.headers))
         self.last_exchange.response_body = excerpt(self.redactor, body)
         self.last_exchange.elapsed_ms = round(answer.elapsed.total_seconds() * 1000, 1)
+        if auth and intent is None:
+            self._tally(method, path, json_body, answer)
         if intent is not None and self.on_exchange is not None:
             # A probe names the operation it probes (its undocumented method matches none).
             label = operation or self._operation_of(method, path, json_body)
             if label is not None:
                 self.on_exchange(label, intent, request, answer)
         return answer
+
+    def _tally(self, method: str, path: str, json_body: Any, answer: httpx.Response) -> None:
+        op = self.contract.match(method, path, json_body).operation
+        if op is None or op is self.contract.rpc_endpoint:
+            return
+        if self.contract.proves(op, answer.status_code, answer.headers.get("content-type", ""), answer.content):
+            self.proven[op.label] += 1
 
     def _read(self, response: httpx.Response) -> bytes:
         """The decoded body, at most `max_response_bytes` of it, all of it within `timeout` of the headers."""

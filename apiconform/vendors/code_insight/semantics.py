@@ -6,6 +6,7 @@ from typing import Any
 
 import httpx
 
+from apiconform.runner.preflight import expect_success, require_credentials
 from apiconform.runner.scenarios.base import ScenarioContext, json_of
 from apiconform.runner.scenarios.jobs import AsyncJob, check_async_job
 from apiconform.runner.scenarios.pagination import Paging, check_paging
@@ -16,6 +17,11 @@ TERMINAL = frozenset({"Completed", "Failed", "Canceled", "Terminated"})
 def auth_headers(credentials: dict[str, Any]) -> dict[str, str]:
     token = credentials.get("token")
     return {"Authorization": f"Bearer {token}"} if token else {}
+
+
+def preflight(ctx: ScenarioContext) -> None:
+    keys = require_credentials(ctx, ("token",))
+    expect_success(ctx, "GET /jobs", ctx.call("GET", "/jobs", params={"limit": 1}), keys)
 
 
 def discover(ctx: ScenarioContext) -> dict[str, Any]:

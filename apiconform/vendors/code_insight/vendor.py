@@ -12,6 +12,7 @@ VENDOR = Vendor(
     mock=CodeInsightMock,
     credential_keys=frozenset({"token"}),
     auth_headers=semantics.auth_headers,
+    preflight=semantics.preflight,
     discover=semantics.discover,
     run_scenarios=semantics.run_scenarios,
 )

@@ -9,6 +9,7 @@ import httpx
 
 from apiconform.checks import declare
 from apiconform.contract import VirtualOperation
+from apiconform.runner.preflight import PreflightError, credential_sources, expect_success, require_credentials
 from apiconform.runner.scenarios.base import ScenarioContext, json_of
 from apiconform.runner.scenarios.crud import CRUD_ROUNDTRIP
 
@@ -21,6 +22,8 @@ REQUEST_TYPE_ERRORS = declare(
 
 
 TOKENS = ("userKey", "orgToken", "productToken", "projectToken")
+# Aimed at the run's own product, project or user, these would pull the ground from under the rest of the run.
+DESTRUCTIVE = frozenset({"deleteProduct", "deleteProject", "regenerateUserKey", "removeUserFromOrganization"})
 
 
 def auth_headers(credentials: dict[str, Any]) -> dict[str, str]:
@@ -43,6 +46,43 @@ def _tokens(ctx: ScenarioContext) -> dict[str, str]:
     values = {k: ctx.credentials.get(k) for k in TOKENS}
     values.update({k: v for k, v in ctx.discovery.items() if k in TOKENS})
     return {k: v for k, v in values.items() if isinstance(v, str) and v}
+
+
+# The mock's codes for rejected credentials (apiconform.vendors.mend.call); real servers' messages say the same.
+_CREDENTIAL_CODES = frozenset({5001, 5002, 5003, 5004})
+_CREDENTIAL_WORDS = ("userkey", "user key", "token", "not allowed", "permission", "unauthori", "not authori")
+
+
+def credential_rejection(body: Any) -> str | None:
+    """Why an answer rejects the caller's credentials: an errorCode about the userKey, a token or the role."""
+    if not _is_error(body):
+        return None
+    code, message = body.get("errorCode"), str(body.get("errorMessage", ""))
+    if code in _CREDENTIAL_CODES or any(word in message.lower() for word in _CREDENTIAL_WORDS):
+        return f"errorCode {code} {message[:120]!r}"
+    return None
+
+
+def preflight(ctx: ScenarioContext) -> None:
+    keys = require_credentials(ctx, ("userKey", "orgToken"))
+    body = {
+        "requestType": "getAllProducts",
+        "userKey": ctx.credentials["userKey"],
+        "orgToken": ctx.credentials["orgToken"],
+    }
+    answer = expect_success(ctx, "getAllProducts", _post(ctx, body), keys)
+    rejected = credential_rejection(answer)
+    if rejected:
+        raise PreflightError(
+            f"credentials rejected: getAllProducts answered {rejected} ({credential_sources(ctx, keys)}); check the key"
+        )
+    if _is_error(answer) or not isinstance(answer, dict):
+        shown = (
+            f"errorCode {answer.get('errorCode')} {str(answer.get('errorMessage'))[:120]!r}"
+            if _is_error(answer)
+            else "no JSON object"
+        )
+        raise PreflightError(f"getAllProducts answered {shown}; check the base URL (…/api/v1.2) and the credentials")
 
 
 def discover(ctx: ScenarioContext) -> dict[str, Any]:
@@ -74,9 +114,9 @@ def prepare_example(ctx: ScenarioContext, operation: VirtualOperation, body: Any
     if not isinstance(body, dict):
         return body
     tokens = _tokens(ctx)
-    if operation.is_write:
-        # Never aim a documented write example (deleteProduct, removeProjectTag, ...) at the real product or
-        # project: it would destroy what the credentials point to. Writes get only the user and org credentials.
+    if operation.operation_id in DESTRUCTIVE:
+        # Never aim a documented destructive example (deleteProduct, ...) at the real product or project: it would
+        # destroy what the credentials point to. These get only the user and org credentials.
         tokens = {k: v for k, v in tokens.items() if k in ("userKey", "orgToken")}
     return {k: tokens.get(k, v) if k in TOKENS else v for k, v in body.items()}
 

@@ -12,8 +12,11 @@ VENDOR = Vendor(
     mock=MendMock,
     credential_keys=frozenset({"userKey", "orgToken", "productToken", "projectToken", "globalOrgToken"}),
     auth_headers=semantics.auth_headers,
+    preflight=semantics.preflight,
     discover=semantics.discover,
+    credential_rejection=semantics.credential_rejection,
     run_scenarios=semantics.run_scenarios,
     prepare_example=semantics.prepare_example,
     caller_credentials=("userKey", "orgToken"),
+    destructive=semantics.DESTRUCTIVE,
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from apiconform.runner.preflight import PreflightError, credential_sources, expect_success, require_credentials
 from apiconform.runner.scenarios.auth import AUTH_REJECTED
 from apiconform.runner.scenarios.base import ScenarioContext, json_of
 from apiconform.runner.scenarios.crud import CRUD_ROUNDTRIP
@@ -21,6 +22,9 @@ def auth_headers(credentials: dict[str, Any]) -> dict[str, str]:
     return {}
 
 
+LOGIN = ("username", "password")
+
+
 def _login(ctx: ScenarioContext) -> str | None:
     user, password = ctx.credentials.get("username"), ctx.credentials.get("password")
     if not user or not password:
@@ -32,13 +36,34 @@ def _login(ctx: ScenarioContext) -> str | None:
     return token if isinstance(token, str) else None
 
 
+def preflight(ctx: ScenarioContext) -> None:
+    """A token or an API key must list the services; with a username and password apiconform logs in (also when a
+    given token was rejected: it may have expired)."""
+    keys = require_credentials(ctx, ("token",), ("api_key",), LOGIN)
+    if keys != LOGIN:
+        answer = ctx.call("GET", f"{API}/services")
+        if answer is None or answer.status_code not in (401, 403) or not all(ctx.credentials.get(k) for k in LOGIN):
+            if answer is not None and answer.status_code in (401, 403):
+                raise PreflightError(
+                    f"credentials rejected: GET {API}/services answered {answer.status_code} "
+                    f"({credential_sources(ctx, keys)}): expired or invalid, and no username and password to log in "
+                    "again; pass a fresh token, or username and password"
+                )
+            expect_success(ctx, f"GET {API}/services", answer, keys)
+            return
+    login = ctx.call("POST", f"{API}/user/login", auth=False, json_body={
+        "Username": ctx.credentials["username"], "Password": ctx.credentials["password"]})  # fmt: skip
+    body = expect_success(ctx, f"POST {API}/user/login", login, LOGIN)
+    token = ((body or {}).get("JwtToken") or {}).get("Token") if isinstance(body, dict) else None
+    if not isinstance(token, str):
+        raise PreflightError(f"POST {API}/user/login answered {login.status_code if login else None} without a token")
+    ctx.redactor.add(token)
+    ctx.auth_headers = {"Authorization": f"Bearer {token}"}
+    expect_success(ctx, f"GET {API}/services", ctx.call("GET", f"{API}/services"), LOGIN)
+
+
 def discover(ctx: ScenarioContext) -> dict[str, Any]:
-    """Log in when only a username/password was given; find a service, storage, repository and scan id."""
-    if not ctx.auth_headers:
-        token = _login(ctx)
-        if token:
-            ctx.auth_headers = {"Authorization": f"Bearer {token}"}
-            ctx.redactor.add(token)
+    """Find a service, storage, repository and scan id (preflight has logged in when it had to)."""
     found: dict[str, Any] = {}
     services = json_of(ctx.call("GET", f"{API}/services"))
     listed = (

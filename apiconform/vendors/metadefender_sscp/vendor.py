@@ -12,6 +12,7 @@ VENDOR = Vendor(
     mock=MetaDefenderSscpMock,
     credential_keys=frozenset({"token", "api_key", "username", "password", "webhook_secret"}),
     auth_headers=semantics.auth_headers,
+    preflight=semantics.preflight,
     discover=semantics.discover,
     run_scenarios=semantics.run_scenarios,
 )

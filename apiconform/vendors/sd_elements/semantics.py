@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from apiconform.contract import VirtualOperation
+from apiconform.runner.preflight import expect_success, require_credentials
 from apiconform.runner.scenarios.base import ScenarioContext, json_of
 from apiconform.runner.scenarios.crud import CRUD_ROUNDTRIP
 from apiconform.runner.scenarios.pagination import check_filters
@@ -23,6 +24,11 @@ def _results(body: Any) -> list[Any] | None:
 def _connection(job: Any) -> dict[str, Any]:
     connection = job.get("connection") if isinstance(job, dict) else None
     return connection if isinstance(connection, dict) else {}
+
+
+def preflight(ctx: ScenarioContext) -> None:
+    keys = require_credentials(ctx, ("token",))
+    expect_success(ctx, "GET /api/v2/jobs/alm/", ctx.call("GET", "/api/v2/jobs/alm/"), keys)
 
 
 def discover(ctx: ScenarioContext) -> dict[str, Any]:

@@ -12,6 +12,7 @@ VENDOR = Vendor(
     mock=SdElementsMock,
     credential_keys=frozenset({"token"}),
     auth_headers=semantics.auth_headers,
+    preflight=semantics.preflight,
     discover=semantics.discover,
     run_scenarios=semantics.run_scenarios,
     prepare_example=semantics.prepare_example,
