@@ -334,8 +334,19 @@ class Contract:
             return judgement
         content: dict[str, Any] = dict(documented.get("content") or {})
         media = media_type(content_type)
-        if not content or not (body or media):
-            return judgement  # nothing documented, or an empty answer (204, HEAD): no type to judge
+        if not content or op.method == "HEAD":
+            return judgement  # nothing documented to judge the body by
+        if not (body or media) or (body_read and body is not None and not body):
+            add(
+                Verdict(
+                    RESPONSE_SCHEMA_CONFORMANCE,
+                    False,
+                    "Empty answer",
+                    f"answered {status} with an empty body",
+                    f"a body of {', '.join(content)} (documented for {status})",
+                )
+            )
+            return judgement
         chosen = pick_media(media, list(content))
         add(
             Verdict(

@@ -16,16 +16,18 @@ from apiconform.runner.events import (
 
 
 class LineProgress:
-    """One line per surface and phase on stderr (what a run is doing while it works)."""
+    """What a run is doing while it works, on stderr: in a terminal one line per surface and phase; piped (CI
+    logs) only when a surface starts and finishes, and an interrupt."""
 
     def __init__(self, stream: TextIO | None = None) -> None:
         self.stream = stream or sys.stderr
+        self.phases = self.stream.isatty()
 
     def handle(self, event: Event) -> None:
         line = None
         if isinstance(event, SurfaceStarted):
             line = f"{event.surface}: {plural(event.operations, 'operation')} at {event.base_url}"
-        elif isinstance(event, PhaseStarted):
+        elif isinstance(event, PhaseStarted) and self.phases:
             line = f"{event.surface}: {event.phase}"
         elif isinstance(event, SurfaceFinished):
             cases = sum(op.cases for op in event.result.operations.values())

@@ -17,11 +17,19 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 
 from apiconform.commands import plural
-from apiconform.errors import EXIT_NONCONFORMANT, EXIT_OK, ApiconformError, UsageError
+from apiconform.errors import (
+    EXIT_INTERRUPTED,
+    EXIT_NONCONFORMANT,
+    EXIT_OK,
+    ApiconformError,
+    TargetUnreachableError,
+    UsageError,
+)
 from apiconform.openapi import load_api
 from apiconform.proxy import DEFAULT_MAX_BODY_BYTES, ProxyRecorder, proxy_app
 from apiconform.proxy.app import DEFAULT_TIMEOUT
@@ -29,7 +37,7 @@ from apiconform.reports import FORMATS, check_writable, write_reports
 from apiconform.runner.credentials import load_credentials
 from apiconform.runner.results import RunResult
 from apiconform.runner.scenarios.base import size_text
-from apiconform.runner.target import Target, validate_base_url
+from apiconform.runner.target import Target, shown_url, validate_base_url
 from apiconform.surfaces import SURFACES, Surface, get_surface
 
 # In-flight requests get this long to finish after Ctrl-C before the reports are written without them.
@@ -116,7 +124,24 @@ def run_proxy(args: argparse.Namespace) -> int:
         raise reports.error
     assert reports.result is not None
     _summary(reports.result, reports.paths)
+    _never_used(reports.result, url, upstream)
+    if server.interrupted:
+        return EXIT_INTERRUPTED  # Ctrl-C, as for every command; SIGTERM is the proxy's ordinary end
     return EXIT_OK if reports.result.conformant else EXIT_NONCONFORMANT
+
+
+def _never_used(result: RunResult, url: str, upstream: str) -> None:
+    """A proxy that saw no traffic, or whose upstream never answered, proves nothing: exit 3 (reports written)."""
+    ops = result.operations()
+    if not any(op.cases for op in ops):
+        raise TargetUnreachableError(
+            f"no traffic went through the proxy: did the client use {url}? (point its base URL there)"
+        )
+    if not any(op.statuses for op in ops):
+        lost = next((f.message for f in result.failures if f.title == "Upstream unreachable"), "no answer")
+        raise TargetUnreachableError(
+            f"the upstream {shown_url(upstream)} never answered ({lost.splitlines()[0][:160]}); check --upstream"
+        )
 
 
 class _Reports:
@@ -154,6 +179,11 @@ class _Server(uvicorn.Server):
     def __init__(self, config: uvicorn.Config, on_ready: Callable[[], None]) -> None:
         super().__init__(config)
         self._on_ready = on_ready
+        self.interrupted = False  # ended by SIGINT (Ctrl-C) rather than SIGTERM
+
+    def handle_exit(self, sig: int, frame: Any) -> None:
+        self.interrupted |= sig == signal.SIGINT
+        super().handle_exit(sig, frame)
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         await super().startup(sockets=sockets)

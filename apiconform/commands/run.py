@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from pathlib import Path
 
 from apiconform.commands import plural
@@ -120,7 +119,7 @@ def run_command(args: argparse.Namespace) -> int:
     if args.record is not None:
         _record_probe(args.record)
     check_writable(args.report_dir, formats)
-    result = run(options, [LineProgress()] if sys.stderr.isatty() else [])
+    result = run(options, [LineProgress()])
     paths = write_reports(result, args.report_dir, formats)
     print_summary(result, paths)
     if result.interrupted:
@@ -248,6 +247,15 @@ def print_summary(result: object, paths: list[Path]) -> None:
     )
     for failure in result.blocking_failures[:10]:
         print(f"  FAIL {failure.surface} {failure.operation} [{failure.check}] {failure.title}")
+    unproven: dict[tuple[str, str], list[str]] = {}
+    for op in result.unexercised:
+        unproven.setdefault((op.surface, op.unexercised_reason or "not exercised"), []).append(op.label)
+    for (surface, reason), labels in sorted(unproven.items()):
+        shown = ", ".join(labels[:3]) + (f" and {len(labels) - 3} more" if len(labels) > 3 else "")
+        print(f"  NOT EXERCISED {surface}: {plural(len(labels), 'operation')} {reason}: {shown}")
+    for tested in result.surfaces.values():
+        if tested.error:
+            print(f"  ERROR {tested.surface}: {tested.error}")
     for note in result.waiver_notes:
         print(f"  note: {note}")
     if paths:

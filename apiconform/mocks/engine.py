@@ -78,6 +78,8 @@ class MockEngine:
             principal = behaviour.authenticate(op, headers, raw)
             if principal is None:
                 return behaviour.unauthorized(op)
+        if self.faults.reject_credentials(authenticated=True):
+            return behaviour.unauthorized(op)
         params, problem = self._parameters(op, request)
         if problem:
             return behaviour.invalid(op, problem)

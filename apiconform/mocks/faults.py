@@ -60,6 +60,9 @@ FAULTS: dict[str, Fault] = {
         ),
         Fault("out-of-range-accepted", "invalid and out-of-range input is accepted instead of rejected"),
         Fault("auth-not-enforced", "requests without valid credentials are served"),
+        Fault("unauthenticated", "every request is answered as unauthenticated, valid credentials included"),
+        Fault("auth-flaky", "about one request with valid credentials in three is answered as unauthenticated"),
+        Fault("empty-success", "every success answer is empty: {} or [] for JSON, no bytes for files"),
         Fault(
             "wrong-request-type-shape",
             "one request type is answered with another request type's shape",
@@ -139,6 +142,12 @@ class ActiveFaults:
         # fixed request pattern of a client (e.g. a request followed by two auth probes).
         self._rng = random.Random(5)
 
+    def reject_credentials(self, authenticated: bool) -> bool:
+        """True when this request is to be answered as unauthenticated (`unauthenticated`, `auth-flaky`)."""
+        if "unauthenticated" in self.names:
+            return True
+        return authenticated and "auth-flaky" in self.names and self._rng.random() < 1 / 3
+
     @property
     def skip_validation(self) -> bool:
         return "out-of-range-accepted" in self.names
@@ -170,6 +179,11 @@ class ActiveFaults:
                 _mutate_first(response.body, schema, self.spec, _drop_required)
             if "field-type-changed" in self.names:
                 _mutate_first(response.body, schema, self.spec, _flip_type)
+        if "empty-success" in self.names:
+            if response.content is not None:
+                response.content = b""
+            elif isinstance(response.body, dict | list):
+                response.body = type(response.body)()
         if "wrong-content-type" in self.names:
             response.media_type = "text/html" if response.media_type != "text/html" else "text/plain"
         if "missing-content-disposition" in self.names:

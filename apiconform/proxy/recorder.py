@@ -206,6 +206,10 @@ class ProxyRecorder:
         surface = SurfaceResult(self.surface.name, self.redactor.text(self.upstream), False, operations)
         if unjudged:
             surface.error = f"{unjudged} exchange(s) could not be judged (internal error; see the proxy's log)"
+        elif not any(op.cases for op in operations.values()):
+            surface.error = "no traffic went through the proxy: nothing was judged"
+        elif not any(op.statuses for op in operations.values()):
+            surface.error = "the upstream never answered: nothing was judged"
         rpc = self.contract.contract.rpc_endpoint is not None
         checks: list[str] = [c for c in PROXY_CHECKS if c != REQUEST_TYPE_SHAPE or rpc]
         return RunResult(

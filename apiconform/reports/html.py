@@ -57,6 +57,7 @@ padding:8px 4px;font-size:12px}
 table.matrix td.c{text-align:center;font-weight:700;min-width:26px;padding:4px 2px}
 td.passed{background:var(--pass-bg);color:var(--pass)}td.failed{background:var(--fail-bg);color:var(--fail)}
 td.waived{background:var(--waive-bg);color:var(--waive)}td.not_run{background:var(--none-bg);color:var(--none)}
+td.na{color:var(--muted);font-size:.75em}
 td.c a{color:inherit;text-decoration:none;display:block}
 tr.unexercised td.op{background:var(--fail-bg);box-shadow:inset 4px 0 var(--fail)}
 tr.excluded td{color:var(--muted)}tr.excluded td.op{box-shadow:inset 4px 0 var(--none)}
@@ -186,7 +187,7 @@ def _matrix(result: RunResult, name: str, surface: SurfaceResult, anchors: dict[
     ops = list(surface.operations.values())
     if not ops:
         return '<p class="muted">No operations.</p>'
-    present = {c for op in ops for c in op.checks}
+    present = {c for op in ops for c in op.checks} | {c for op in ops for c in op.not_applicable}
     checks = [c for c in check_order(result) if c in present]
     by_cell = cell_failures(result)
     head = "".join(f'<th class="check" title="{e(check_info(c)["description"])}">{e(c)}</th>' for c in checks)
@@ -196,7 +197,12 @@ def _matrix(result: RunResult, name: str, surface: SurfaceResult, anchors: dict[
         for check in checks:
             cell = op.checks.get(check)
             if cell is None:
-                cells.append('<td class="c"></td>')
+                why = op.not_applicable.get(check)
+                cells.append(
+                    f'<td class="c na" title="{e(check)}: not applicable: {e(why)}">n/a</td>'
+                    if why
+                    else '<td class="c"></td>'
+                )
                 continue
             tip = f"{check}: {cell.passed} passed, {cell.failed} failed ({cell.verdict.replace('_', ' ')})"
             mark = _SYMBOL[cell.verdict]
@@ -224,6 +230,7 @@ def _op_cell(op: OperationResult) -> str:
     badge = ""
     if not op.exercised and op.excluded is None:
         badge = '<span class="badge b-fail">not exercised</span>'
+        badge += f'<div class="small">{e(op.unexercised_reason)}</div>'
     elif not op.exercised:
         badge = f'<span class="badge b-none" title="{e(op.excluded)}">excluded</span>'
         badge += f'<div class="small">{e(op.excluded)}</div>'

@@ -7,7 +7,24 @@ needs the live server, and is not re-judged.
 
 from __future__ import annotations
 
+from typing import Any
+
+from schemathesis.generation.meta import CoverageScenario, coverage_scenario
+from schemathesis.specs.openapi.checks import is_unexpected_http_status_case
+
 POSITIVE = "positive"
 NEGATIVE = "negative"
 METHOD_PROBE = "probe:unsupported-method"
 SHAPE_PROBE = "probe:request-shape"
+
+
+def intent_of(case: Any) -> str:
+    """What a schemathesis case meant to test."""
+    scenario = coverage_scenario(case)
+    if scenario == CoverageScenario.UNSPECIFIED_HTTP_METHOD:
+        return METHOD_PROBE
+    if is_unexpected_http_status_case(case):
+        return SHAPE_PROBE
+    meta = case._meta  # reading `case.meta` would revalidate the case (schemathesis' own helpers read it this way)
+    negative = meta is not None and meta.generation.mode.is_negative
+    return NEGATIVE if negative else POSITIVE

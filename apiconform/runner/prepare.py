@@ -7,7 +7,7 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
-from apiconform.contract import Contract
+from apiconform.contract import JSON, Contract
 from apiconform.spec import Document, resolve_pointer
 
 
@@ -80,6 +80,12 @@ def _pin_body_credentials(
         # Destructive operations keep random product/project tokens: pinning them would aim deleteProduct at the
         # entities the rest of the run (and the user's credentials) depend on.
         pinned = caller_credentials if op.operation_id in destructive else fields
+        # The documented examples carry placeholder credentials ("user_key"): the examples phase sends the run's.
+        operation = doc["paths"][op.operation.path][op.method.lower()]
+        for example in operation["requestBody"]["content"][JSON].get("examples", {}).values():
+            value = example.get("value") if isinstance(example, dict) else None
+            if isinstance(value, dict):
+                value.update({k: values[k] for k in pinned if k in value and isinstance(values.get(k), str)})
         for name in pinned:
             already = name in variant.get("x-unpinned", {})  # a schema two variants share is pinned once
             if name in variant.get("properties", {}) and isinstance(values.get(name), str) and not already:

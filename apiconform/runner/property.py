@@ -21,8 +21,6 @@ import requests
 import schemathesis
 from schemathesis.config._phases import ExtraDataSourcesConfig
 from schemathesis.engine import events, from_schema
-from schemathesis.generation.meta import CoverageScenario, coverage_scenario
-from schemathesis.specs.openapi.checks import is_unexpected_http_status_case
 
 from apiconform.contract import NOT_A_SERVER_ERROR, Contract
 from apiconform.redact import Redactor
@@ -224,18 +222,6 @@ def _transport_failure(
     return True
 
 
-def intent_of(case: Any) -> str:
-    """What a generated request meant to test (`apiconform.runner.intents`)."""
-    scenario = coverage_scenario(case)
-    if scenario == CoverageScenario.UNSPECIFIED_HTTP_METHOD:
-        return intents.METHOD_PROBE
-    if is_unexpected_http_status_case(case):
-        return intents.SHAPE_PROBE
-    meta = case._meta  # reading `case.meta` would revalidate the case (schemathesis' own helpers read it this way)
-    negative = meta is not None and meta.generation.mode.is_negative
-    return intents.NEGATIVE if negative else intents.POSITIVE
-
-
 def filter_path_parameters(context: Any, path_parameters: dict[str, Any] | None) -> bool:
     """Generate no path parameter that would make the request address another resource."""
     return _addresses_its_operation(path_parameters)
@@ -271,7 +257,7 @@ def _record(
             continue
         outcome.cases[label] = outcome.cases.get(label, 0) + 1
         if on_exchange is not None and interaction is not None:
-            on_exchange(label, interaction, intent_of(node.value))
+            on_exchange(label, interaction, intents.intent_of(node.value))
         if response is not None:
             statuses = outcome.statuses.setdefault(label, {})
             statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
@@ -312,7 +298,7 @@ def _tally_answer(contract: Contract, outcome: PropertyOutcome, label: str, case
         return
     content_type = str((response.headers.get("content-type") or [""])[0])
     body = response.content or b""
-    if intent_of(case) == intents.POSITIVE and contract.proves(op, response.status_code, content_type, body):
+    if intents.intent_of(case) == intents.POSITIVE and contract.proves(op, response.status_code, content_type, body):
         outcome.proven[label] += 1
     code = contract.error_code(body, content_type)
     if code is not None:

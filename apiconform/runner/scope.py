@@ -27,6 +27,8 @@ class RunScope:
     contract: Contract
     bounds: Bounds
     max_response_time: float | None = None
+    # The vendor's reading of an answer body that rejects the caller's credentials (RPC surfaces answer so with 200)
+    credential_rejection: Callable[[Any], str | None] | None = None
     # label -> field -> enum values seen; label -> top-level response fields seen
     enum_values: dict[str, dict[str, set[str]]] = field(default_factory=dict)
     response_fields: dict[str, set[str]] = field(default_factory=dict)

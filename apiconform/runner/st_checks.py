@@ -24,6 +24,7 @@ from apiconform.contract import (
     STATUS_CODE_CONFORMANCE,
     media_type,
 )
+from apiconform.runner import intents
 from apiconform.runner.scope import active
 from apiconform.spec import resolve_pointer
 
@@ -36,6 +37,13 @@ RESPONSE_TIME = declare(
     group="schema",
     source="st",
     description="every answer arrives within the profile's response-time limit",
+)
+VALID_CREDENTIALS_ACCEPTED = declare(
+    "valid_credentials_accepted",
+    group="auth",
+    source="st",
+    description="a valid request with the run's accepted credentials is never answered as unauthenticated "
+    "(401, or an error body rejecting the caller)",
 )
 CONTENT_DISPOSITION = declare(
     "content_disposition",
@@ -146,6 +154,30 @@ def content_disposition(ctx: Any, response: Any, case: Any) -> bool | None:
 
 
 @schemathesis.check
+def valid_credentials_accepted(ctx: Any, response: Any, case: Any) -> bool | None:
+    """The credentials passed the preflight: a valid request carrying them answered as unauthenticated is the
+    server's fault (schemathesis' positive_data_acceptance lets a 401 pass; Mend answers it with HTTP 200)."""
+    scope = active()
+    op = scope.operation(case) if scope is not None else None
+    if scope is None or op is None or intents.intent_of(case) != intents.POSITIVE:
+        return SKIP
+    rejection = scope.credential_rejection if op.variant is not None else None
+    if not op.operation.security and rejection is None:
+        return SKIP  # an operation without authentication has no credentials to reject
+    if rejection is not None and not _carries_pinned_credentials(case):
+        return SKIP  # not the run's credentials in this body (another token on purpose): nothing to judge
+    why = "401" if response.status_code == 401 else rejection(_json_body(response)) if rejection else None
+    if why is None:
+        return PASS
+    raise ContractFailure(
+        operation=case.operation.label,
+        title="Valid credentials rejected",
+        message=f"a valid request with the run's credentials (accepted by the preflight) was answered {why}",
+        expected="an answer to the request, not a rejection of the credentials",
+    )
+
+
+@schemathesis.check
 def negative_data_rejection_rpc(ctx: Any, response: Any, case: Any) -> bool | None:
     """negative_data_rejection for RPC APIs that reject with HTTP 200 and an error body (Mend's errorCode)."""
     scope = active()
@@ -162,6 +194,17 @@ def negative_data_rejection_rpc(ctx: Any, response: Any, case: Any) -> bool | No
         message=f"a request that breaks the contract was answered {response.status_code} without an error body",
         expected="an error answer (Mend: errorCode) or a 4xx",
     )
+
+
+def _carries_pinned_credentials(case: Any) -> bool:
+    """True when every credential the prepared document pins in this body has its pinned value."""
+    ref = case.operation.definition.raw.get("requestBody", {}).get("content", {}).get(JSON, {}).get("schema", {})
+    if not isinstance(case.body, dict) or "$ref" not in ref:
+        return False
+    variant = resolve_pointer(case.operation.schema.raw_schema, ref["$ref"])
+    pinned = variant.get("x-unpinned", {}) if isinstance(variant, dict) else {}
+    consts = {name: variant["properties"][name].get("const") for name in pinned}
+    return bool(consts) and all(case.body.get(name) == value for name, value in consts.items())
 
 
 def _json_body(response: Any) -> Any:
@@ -214,6 +257,7 @@ REPORTED_AS: dict[str, CheckId] = {
     "max_response_time": RESPONSE_TIME,
 }
 ST_CHECKS = (
+    "valid_credentials_accepted",
     "contract_status_code",
     "contract_content_type",
     "contract_response_schema",

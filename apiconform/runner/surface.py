@@ -98,7 +98,6 @@ class _SurfaceRun:
     def test(self) -> None:
         options, target = self.options, self.target
         allow_writes = options.allow_writes or target.loopback
-        self.emit(SurfaceStarted(self.surface.name, self.outcome.base_url, len(self.contract.operations)))
         with httpx.Client(timeout=options.timeout, follow_redirects=False) as client:
             ctx = ScenarioContext(
                 surface=self.surface.name,
@@ -120,6 +119,7 @@ class _SurfaceRun:
             self._phase_started("preflight")
             self.vendor.preflight(ctx)
             self._phase_finished("preflight")
+            self.emit(SurfaceStarted(self.surface.name, self.outcome.base_url, len(self.contract.operations)))
             self._phase_started("discovery")
             ctx.discovery = self.vendor.discover(ctx)
             self._phase_finished("discovery")
@@ -137,7 +137,7 @@ class _SurfaceRun:
             ctx.excluded = prepared.excluded
             for label, reason in prepared.excluded.items():
                 self.outcome.operations[label].excluded = reason
-            if not self._property_phases(prepared.document, ctx):
+            if options.profile.phases and not self._property_phases(prepared.document, ctx):
                 return
             self._scenarios(ctx)
         _count_scenario_cases(self.outcome)
@@ -152,6 +152,7 @@ class _SurfaceRun:
             self.contract,
             Bounds(options.max_response_bytes, options.timeout),
             max_response_time=options.profile.max_response_time,
+            credential_rejection=self.vendor.credential_rejection,
         )
         settings = PropertySettings(
             surface=self.surface.name,
@@ -209,6 +210,9 @@ class _SurfaceRun:
         another shard's, is not this run's to report)."""
         op = self.outcome.operations.get(verdict.operation)
         if op is None or op.excluded:
+            return
+        if verdict.ok is None:
+            op.not_applicable.setdefault(verdict.check, verdict.message)
             return
         cell = op.cell(verdict.check)
         if verdict.ok:

@@ -103,7 +103,7 @@ def curl_command(
 class Verdict:
     operation: str
     check: CheckId
-    ok: bool
+    ok: bool | None  # None: the check could not run here (`message` says why); its cell stays empty
     title: str = ""
     message: str = ""
     expected: str = ""
@@ -264,6 +264,10 @@ class ScenarioContext:
         return curl_command(method, str(httpx.URL(url, params=params or {})), headers, body, self.redactor)
 
     # -- verdicts -----------------------------------------------------------------------------------------
+    def not_applicable(self, operation: str, check: CheckId, why: str) -> None:
+        """A scheduled check that cannot run on this operation, and why (a report shows it, not an empty cell)."""
+        self.record(Verdict(operation, check, None, message=self.redactor.text(why)))
+
     def passed(self, operation: str, check: CheckId) -> None:
         self.record(Verdict(operation, check, True))
 

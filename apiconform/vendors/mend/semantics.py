@@ -3,6 +3,7 @@ violations, and writes (projects, tags) visible to later reads."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import httpx
@@ -48,17 +49,20 @@ def _tokens(ctx: ScenarioContext) -> dict[str, str]:
     return {k: v for k, v in values.items() if isinstance(v, str) and v}
 
 
-# The mock's codes for rejected credentials (apiconform.vendors.mend.call); real servers' messages say the same.
-_CREDENTIAL_CODES = frozenset({5001, 5002, 5003, 5004})
-_CREDENTIAL_WORDS = ("userkey", "user key", "token", "not allowed", "permission", "unauthori", "not authori")
+# Rejections of the caller itself (its userKey, its orgToken, its role), in the mock's codes
+# (apiconform.vendors.mend.call) or in words a real server's message uses; a product or project token that names
+# nothing is no rejection of the caller (generated cases of destructive requestTypes send random ones).
+_CALLER_CODES = frozenset({5001, 5004})
+# Whole words: "serviceUserKey" or "globalOrgToken" name other credentials, not the caller's.
+_CALLER_WORDS = re.compile(r"\b(userkey|user key|orgtoken)\b|not allowed|permission|unauthori|not authori")
 
 
 def credential_rejection(body: Any) -> str | None:
-    """Why an answer rejects the caller's credentials: an errorCode about the userKey, a token or the role."""
+    """Why an answer rejects the caller's credentials: an errorCode about the userKey, the orgToken or the role."""
     if not _is_error(body):
         return None
     code, message = body.get("errorCode"), str(body.get("errorMessage", ""))
-    if code in _CREDENTIAL_CODES or any(word in message.lower() for word in _CREDENTIAL_WORDS):
+    if code in _CALLER_CODES or _CALLER_WORDS.search(message.lower()):
         return f"errorCode {code} {message[:120]!r}"
     return None
 

@@ -297,43 +297,79 @@ def test_reports_validate_and_never_hold_a_secret(code_insight: Setup, tmp_path:
         assert token not in text, path
 
 
+_BOOTSTRAP = "import sys\nfrom apiconform.cli import main\nsys.exit(main(['proxy', *sys.argv[1:]]))\n"
+
+
+def _proxy_command(upstream: str, reports: Path, *extra: str) -> tuple[subprocess.Popen[str], str]:
+    """`apiconform proxy code-insight` in a child process, and the URL it prints when ready."""
+    command = [sys.executable, "-c", _BOOTSTRAP, "code-insight", "--upstream", upstream,
+               "--report-dir", str(reports), "--format", "json,md", *extra]  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=REPO)
+    assert process.stdout is not None
+    url = process.stdout.readline().strip()
+    assert url.startswith("http://127.0.0.1:") and url.endswith("/codeinsight/api"), url
+    return process, url
+
+
+def _stop(process: subprocess.Popen[str], how: signal.Signals) -> str:
+    try:
+        process.send_signal(how)
+        return process.communicate(timeout=60)[1]
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+
+
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_the_command_writes_reports_when_stopped(tmp_path: Path, stop: signal.Signals) -> None:
     behaviour = apiconform.mocks.behaviour("code-insight")
     mock = Served(apiconform.mocks.app(behaviour))
     credentials = tmp_path / "credentials.json"
-    credentials.write_text(json.dumps({**behaviour.credentials(), "note": CANARY}), encoding="utf-8")
-    bootstrap = (
-        "import argparse, sys\n"
-        "from apiconform.commands.proxy import add_arguments, run_proxy\n"
-        "parser = argparse.ArgumentParser(); add_arguments(parser)\n"
-        "sys.exit(run_proxy(parser.parse_args(sys.argv[1:])))\n"
-    )
+    secrets = {**behaviour.credentials(), "headers": {"X-Canary": CANARY}}
+    credentials.write_text(json.dumps(secrets), encoding="utf-8")
     reports = tmp_path / "reports"
-    command = [sys.executable, "-c", bootstrap, "code-insight", "--upstream", mock.url("/codeinsight/api"),
-               "--credentials", str(credentials), "--report-dir", str(reports), "--format", "json,md"]  # fmt: skip
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=REPO)
     try:
-        assert process.stdout is not None
-        url = process.stdout.readline().strip()
-        assert url.startswith("http://127.0.0.1:") and url.endswith("/codeinsight/api"), url
+        process, url = _proxy_command(mock.url("/codeinsight/api"), reports, "--credentials", str(credentials))
         with httpx.Client(base_url=url, headers=behaviour.auth_headers(), timeout=30) as client:
             assert client.get("/jobs", params={"limit": 2, "note": CANARY}).status_code == 200
-        process.send_signal(stop)
-        _, stderr = process.communicate(timeout=60)
+        stderr = _stop(process, stop)
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
         mock.stop()
-    assert process.returncode == 1, stderr  # the undocumented `note` parameter was flagged
+    # SIGTERM is the proxy's ordinary end (the verdict: the undocumented `note` parameter was flagged); Ctrl-C is
+    # exit 130, as for every command. The reports are written either way.
+    assert process.returncode == (1 if stop == signal.SIGTERM else 130), stderr
     assert "Traceback" not in stderr
     assert "[client_request_valid]" in stderr
     document = json.loads((reports / "report.json").read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator(REPORT_SCHEMA).validate(document)
     assert CANARY not in (reports / "report.json").read_text(encoding="utf-8")
     assert CANARY not in (reports / "summary.md").read_text(encoding="utf-8")
+
+
+def test_a_proxy_no_traffic_went_through_is_not_conformant(tmp_path: Path) -> None:
+    mock = Served(apiconform.mocks.app("code-insight"))
+    try:
+        process, url = _proxy_command(mock.url("/codeinsight/api"), tmp_path / "reports")
+        stderr = _stop(process, signal.SIGTERM)
+    finally:
+        mock.stop()
+    assert process.returncode == 3, stderr
+    assert f"apiconform: error: no traffic went through the proxy: did the client use {url}?" in stderr
+    assert (tmp_path / "reports" / "report.json").exists()
+
+
+def test_a_proxy_whose_upstream_never_answered_is_exit_3(tmp_path: Path) -> None:
+    with socket.socket() as probe:  # a port that was free a moment ago and has no listener now
+        probe.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{probe.getsockname()[1]}/codeinsight/api"
+    process, url = _proxy_command(dead, tmp_path / "reports")
+    with httpx.Client(base_url=url, timeout=30) as client:
+        assert client.get("/jobs").status_code == 502
+    stderr = _stop(process, signal.SIGTERM)
+    assert process.returncode == 3, stderr
+    assert f"the upstream {dead} never answered" in stderr and "check --upstream" in stderr
 
 
 def test_command_usage_errors_are_one_line(tmp_path: Path) -> None:

@@ -1,4 +1,5 @@
-"""Every fault profile makes `apiconform run --profile quick` fail, naming the right check and operation.
+"""Every fault profile makes `apiconform run --profile quick` fail, naming the right check and operation (or,
+for a server that rejects every credential, stop at the preflight with exit 3: never green).
 
 This is how the checks prove they can fail: each fault is a deliberately broken mock.
 """
@@ -11,12 +12,17 @@ from pathlib import Path
 import pytest
 
 from apiconform.mocks.faults import FAULTS, applies
+from apiconform.runner.preflight import PreflightError
 from apiconform.runner.profiles import Profile, get_profile
 from apiconform.vendors.registry import VENDORS
 from tests.shared_runs import shared_run
 
+PREFLIGHT = frozenset({"preflight"})  # the run stops before any case: the target rejects every credential
 # fault -> the checks that must report it (any one of them, on some operation)
 EXPECTED = {
+    "unauthenticated": PREFLIGHT,
+    "auth-flaky": {"valid_credentials_accepted"},
+    "empty-success": {"response_schema_conformance"},
     "undocumented-status": {"status_code_conformance"},
     "undocumented-enum": {"enum_documented", "response_schema_conformance"},
     "required-field-missing": {"response_schema_conformance"},
@@ -54,6 +60,9 @@ EXTRA = {
     ("metadefender-sscp", "auth-not-enforced"),
     ("sd-elements", "filter-ignored"),
     ("sd-elements", "writes-lost"),
+    ("mend", "auth-flaky"),  # Mend rejects credentials with HTTP 200 and an errorCode
+    # A server that rejects every credential, or answers every success empty, is never green on any surface.
+    *((surface, fault) for surface in CHEAPEST_FIRST for fault in ("unauthenticated", "empty-success")),
 }
 
 
@@ -81,6 +90,10 @@ SCALED: dict[str, tuple[str, Profile]] = {
 @pytest.mark.parametrize(("surface", "fault"), _cases())
 def test_fault_profile_fails_the_quick_gate(shared_runs: Path, surface: str, fault: str) -> None:
     switched, profile = SCALED.get(fault, (fault, GATE))
+    if EXPECTED[fault] is PREFLIGHT:
+        with pytest.raises(PreflightError, match=r"^credentials rejected: "):
+            shared_run(shared_runs, surface, profile, faults=(switched,))
+        return
     result = shared_run(shared_runs, surface, profile, faults=(switched,)).result
     assert not result.conformant
     reported = {f.check for f in result.failures}
