@@ -27,7 +27,7 @@ API = "/api/v1"
 SCRATCH = "apiconform-"
 # An address that never resolves (RFC 2606), for the scratch entities that name a server (scan instance, Jira).
 NOWHERE = "https://apiconform.invalid"
-WEBHOOK_ROUTE = "github"  # the sender whose scheme HmacAuth is: X-Hub-Signature over the raw body
+WEBHOOK_ROUTE = "github"  # X-Hub-Signature is the header GitHub signs its webhook deliveries with
 
 
 def item(entity_id: str) -> str:
