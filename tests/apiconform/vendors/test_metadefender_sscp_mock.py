@@ -528,7 +528,7 @@ def test_scenarios_prove_every_by_id_operation_and_leave_the_seed_intact(client:
     ctx, verdicts, _ = scenario_context(client, allow_writes=True)
     ctx.discovery = semantics.discover(ctx)
     semantics.run_scenarios(ctx)
-    assert [v for v in verdicts if not v.ok] == []
+    assert [v for v in verdicts if v.ok is False] == []
     assert [label for label in BY_ID_READS + BY_ID_WRITES if not ctx.proven[label]] == []
     after = {path: client.request("GET", path).json() for path in SEEDED}
     assert after == before  # scratch entities removed again, nothing seeded modified
@@ -538,7 +538,7 @@ def test_read_only_scenarios_prove_the_reads_and_write_nothing(client: Client) -
     ctx, verdicts, transport = scenario_context(client, allow_writes=False)
     ctx.discovery = semantics.discover(ctx)
     semantics.run_scenarios(ctx)
-    assert [v for v in verdicts if not v.ok] == []
+    assert [v for v in verdicts if v.ok is False] == []
     assert [label for label in BY_ID_READS if not ctx.proven[label]] == []
     writes = {(m, p) for m, p in transport.sent if m != "GET"}
     assert writes == {("POST", f"{API}/user/login"), ("PUT", f"{API}/user/token")}  # the session, no data
