@@ -1,5 +1,6 @@
-"""What a MetaDefender SSCP client relies on: login and token refresh, enumerations that page, and CRUD
-that round-trips (create -> read back -> update -> delete -> 404)."""
+"""What a MetaDefender SSCP client relies on: login and token refresh, enumerations that page, CRUD that
+round-trips (create -> read back -> update -> delete -> 404), and every by-id operation answering a real id of its
+own kind (`by_id`)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from apiconform.runner.scenarios.auth import AUTH_REJECTED
 from apiconform.runner.scenarios.base import ScenarioContext, json_of
 from apiconform.runner.scenarios.crud import CRUD_ROUNDTRIP
 from apiconform.runner.scenarios.pagination import Paging, check_paging
+from apiconform.vendors.metadefender_sscp import by_id
 
 API = "/api/v1"
 
@@ -29,9 +31,10 @@ def _login(ctx: ScenarioContext) -> str | None:
     user, password = ctx.credentials.get("username"), ctx.credentials.get("password")
     if not user or not password:
         return None
-    body = json_of(
-        ctx.call("POST", f"{API}/user/login", json_body={"Username": user, "Password": password}, auth=False)
-    )
+    path = f"{API}/user/login"
+    answer = ctx.call("POST", path, json_body={"Username": user, "Password": password}, auth=False)
+    by_id.count_proof(ctx, "POST", path, answer)
+    body = json_of(answer)
     token = ((body or {}).get("JwtToken") or {}).get("Token") if isinstance(body, dict) else None
     return token if isinstance(token, str) else None
 
@@ -62,29 +65,34 @@ def preflight(ctx: ScenarioContext) -> None:
     expect_success(ctx, f"GET {API}/services", ctx.call("GET", f"{API}/services"), LOGIN)
 
 
+# Discovered ids become examples of every operation with a parameter of that name, writes included
+# (runner.prepare). These names address only reads, so every run gets them:
+READ_ONLY_IDS = ("repoId", "scanId")
+# These also address writes aimed at the entity itself (DELETE and PUT /services/{serviceId}, real-time protection
+# and its data under /realtime/{storageId}/{repositoryId}): only a run that cannot write gets them. A run that may
+# write proves the service reads in the scenarios instead (`by_id.prove_reads`), with the service's own ids.
+WRITE_ADDRESSING_IDS = ("serviceId", "storageId", "repositoryId")
+
+
 def discover(ctx: ScenarioContext) -> dict[str, Any]:
-    """Find a service, storage, repository and scan id (preflight has logged in when it had to)."""
+    """Find a service (every service is also a storage), one of its repositories and a scan (preflight has logged
+    in when it had to)."""
     found: dict[str, Any] = {}
-    services = json_of(ctx.call("GET", f"{API}/services"))
-    listed = (
-        services
-        if isinstance(services, list)
-        else (services or {}).get("Services")
-        if isinstance(services, dict)
-        else None
-    )
-    service = next((s for s in listed or [] if isinstance(s, dict) and s.get("Id")), None)
-    if service:
-        found["serviceId"] = found["storageId"] = service["Id"]
-        repos = service.get("Repositories") or []
-        if repos and isinstance(repos[0], dict) and repos[0].get("Id"):
-            found["repositoryId"] = found["repoId"] = repos[0]["Id"]
+    service = by_id.first_service(by_id.listed_services(ctx))
+    if service is not None:
+        ids = {"serviceId": service["Id"], "storageId": service["Id"]}
+        repository = by_id.repository_of(service)
+        if repository is not None:
+            ids["repositoryId"] = ids["repoId"] = repository
+        found.update(ids)
     scans = json_of(ctx.call("GET", f"{API}/scans/latest"))
     scan = (
         next((s for s in scans or [] if isinstance(s, dict) and s.get("Id")), None) if isinstance(scans, list) else None
     )
     if scan:
         found["scanId"] = scan["Id"]
+    if ctx.allow_writes:
+        found = {k: v for k, v in found.items() if k not in WRITE_ADDRESSING_IDS}
     return found
 
 
@@ -128,8 +136,14 @@ def run_scenarios(ctx: ScenarioContext) -> None:
         ),
     )
     _token_refresh(ctx)
+    service = by_id.first_service(by_id.listed_services(ctx))
+    by_id.prove_reads(ctx, service)
     if ctx.allow_writes:
-        _project_round_trip(ctx)
+        _project_round_trip(ctx, service)
+        by_id.scan_pool_lifecycle(ctx)
+        by_id.jira_lifecycle(ctx)
+        by_id.service_lifecycle(ctx)
+        by_id.signed_webhook(ctx)
 
 
 def _token_refresh(ctx: ScenarioContext) -> None:
@@ -172,40 +186,27 @@ def _token_refresh(ctx: ScenarioContext) -> None:
     )
 
 
-def _project_round_trip(ctx: ScenarioContext) -> None:
-    """crud_roundtrip on projects: create -> read back equal -> update -> read back -> delete -> 404."""
+PROJECT = "apiconform-round-trip"
+
+
+def _project_round_trip(ctx: ScenarioContext, service: dict[str, Any] | None) -> None:
+    """crud_roundtrip on a scratch project: create -> read back equal -> update -> read back -> attach and detach a
+    workflow and a storage -> delete -> 404 (deleted also when a step before failed)."""
     label = "POST /api/v1/projects"
-    created = json_of(ctx.call("POST", f"{API}/projects", json_body={"Name": "apiconform round trip"}))
+    created = json_of(ctx.call("POST", f"{API}/projects", json_body={"Name": PROJECT}))
     project = created.get("Project") if isinstance(created, dict) else None
     if not ctx.verdict(
         label,
         CRUD_ROUNDTRIP,
-        isinstance(project, dict) and bool(project.get("Id")),
+        isinstance(project, dict) and isinstance(project.get("Id"), str) and bool(project["Id"]),
         "creating a project returned no project",
         str(created)[:200],
     ):
         return
     assert isinstance(project, dict)
-    path = f"{API}/projects/{project['Id']}"
-    read = json_of(ctx.call("GET", path))
-    if not ctx.verdict(
-        label,
-        CRUD_ROUNDTRIP,
-        isinstance(read, dict) and read.get("Name") == "apiconform round trip",
-        "a created project reads back differently",
-        f"created {project}, read {read}",
-    ):
-        return
-    json_of(ctx.call("PUT", path, json_body={"Name": "apiconform renamed"}))
-    read = json_of(ctx.call("GET", path))
-    if not ctx.verdict(
-        "PUT /api/v1/projects/{id}",
-        CRUD_ROUNDTRIP,
-        isinstance(read, dict) and read.get("Name") == "apiconform renamed",
-        "an updated project reads back unchanged",
-        f"read {read}",
-    ):
-        return
+    path = f"{API}/projects/{by_id.item(project['Id'])}"
+    if _project_read_update(ctx, path):
+        _project_links(ctx, path, service)
     ctx.call("DELETE", path)
     gone = ctx.call("GET", path)
     ctx.verdict(
@@ -216,3 +217,47 @@ def _project_round_trip(ctx: ScenarioContext) -> None:
         f"answered {getattr(gone, 'status_code', None)}",
         "404",
     )
+
+
+def _project_read_update(ctx: ScenarioContext, path: str) -> bool:
+    read = json_of(ctx.call("GET", path))
+    if not ctx.verdict(
+        "POST /api/v1/projects",
+        CRUD_ROUNDTRIP,
+        isinstance(read, dict) and read.get("Name") == PROJECT,
+        "a created project reads back differently",
+        f"read {read}",
+    ):
+        return False
+    json_of(ctx.call("PUT", path, json_body={"Name": f"{PROJECT}-renamed"}))
+    read = json_of(ctx.call("GET", path))
+    return ctx.verdict(
+        "PUT /api/v1/projects/{id}",
+        CRUD_ROUNDTRIP,
+        isinstance(read, dict) and read.get("Name") == f"{PROJECT}-renamed",
+        "an updated project reads back unchanged",
+        f"read {read}",
+    )
+
+
+def _project_links(ctx: ScenarioContext, path: str, service: dict[str, Any] | None) -> None:
+    """Attach the listed service's scan workflow and its storage (every service is a storage, same id) to the
+    scratch project, then detach them: each answer shows the project with the ids linked, then unlinked."""
+    workflow = (service or {}).get("ScanWorkflowId")
+    links = {
+        "workflows": ("WorkflowIds", [workflow] if isinstance(workflow, str) and workflow else []),
+        "storages": ("StorageIds", [service["Id"]] if service is not None else []),
+    }
+    for kind, (field, ids) in links.items():
+        for verb in ("attach", "detach"):
+            answer = json_of(ctx.call("POST", f"{path}/{kind}/{verb}", json_body={"Ids": ids}))
+            project = answer.get("Project") if isinstance(answer, dict) else None
+            shown = project.get(field) if isinstance(project, dict) else None
+            linked = [i for i in ids if isinstance(shown, list) and i in shown]
+            ctx.verdict(
+                f"POST /api/v1/projects/{{id}}/{kind}/{verb}",
+                CRUD_ROUNDTRIP,
+                isinstance(shown, list) and linked == (ids if verb == "attach" else []),
+                f"{verb}ing {kind} is not reflected in the project answered",
+                f"{verb} {ids}: {field} {shown}",
+            )

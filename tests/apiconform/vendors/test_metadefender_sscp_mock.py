@@ -7,16 +7,23 @@ import asyncio
 import hashlib
 import hmac
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
 import apiconform.mocks
+from apiconform.contract import contract_for
 from apiconform.errors import UsageError
 from apiconform.mocks import Clock
 from apiconform.mocks.behaviour import Behaviour
+from apiconform.redact import Redactor
+from apiconform.runner.profiles import get_profile
+from apiconform.runner.scenarios.base import ScenarioContext, Verdict
+from apiconform.surfaces import get_surface
 from apiconform.validation import SchemaValidator
+from apiconform.vendors.metadefender_sscp import semantics
 
 START = 1_750_000_000.0
 API = "/api/v1"
@@ -409,6 +416,132 @@ def test_reads_conform_to_the_spec(client: Client) -> None:
     client.ok("GET", f"/scan-configurations/scan-pools/{pool}", "listScanConfigurationsByScanPool")
     jira = client.ok("GET", "/jira", "listJiraConfigurations")["JiraEntries"][0]["Id"]
     client.ok("GET", f"/jira/{jira}/projects", "listJiraProjects")
+
+
+# -- vendor semantics: discovery and the scenarios that prove the by-id operations ---------------------------------
+
+
+class Body(httpx.SyncByteStream):
+    """A body the client streams (httpx reads a plain `content=` body at once, and then never times the answer)."""
+
+    def __init__(self, content: bytes) -> None:
+        self.content = content
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield self.content
+
+
+class AsgiTransport(httpx.BaseTransport):
+    """A synchronous transport onto the mock's ASGI app (the scenario context drives a sync client); records every
+    request as (method, path)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.sent: list[tuple[str, str]] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.sent.append((request.method, request.url.path))
+
+        async def send() -> httpx.Response:
+            answer = await httpx.ASGITransport(app=self.app).handle_async_request(request)
+            body = await answer.aread()
+            headers = [(k, v) for k, v in answer.headers.multi_items() if k.lower() != "content-encoding"]
+            return httpx.Response(answer.status_code, headers=headers, stream=Body(body))
+
+        return asyncio.run(send())
+
+
+def scenario_context(client: Client, *, allow_writes: bool) -> tuple[ScenarioContext, list[Verdict], AsgiTransport]:
+    verdicts: list[Verdict] = []
+    transport = AsgiTransport(client.app)
+    ctx = ScenarioContext(
+        surface="metadefender-sscp",
+        contract=contract_for(get_surface("metadefender-sscp").spec_path),
+        client=httpx.Client(transport=transport),
+        base_url="http://mds.test",
+        credentials=dict(client.creds),
+        redactor=Redactor(),
+        profile=get_profile("quick"),
+        allow_writes=allow_writes,
+        record=verdicts.append,
+        auth_headers=dict(client.auth),
+    )
+    return ctx, verdicts, transport
+
+
+# Operations whose path parameter names collide with other kinds' (`{id}`), or that need their own credentials or a
+# scratch entity: the vendor scenarios prove each with an id of its own kind.
+BY_ID_READS = [
+    "GET /api/v1/scan-configurations/{id}",
+    "GET /api/v1/scan-pools/{id}",
+    "GET /api/v1/scans/{id}",
+    "GET /api/v1/jira/{id}",
+    "GET /api/v1/jira/{id}/projects",
+    "GET /api/v1/services/{serviceId}",
+    "GET /api/v1/services/{serviceId}/{repositoryId}/references",
+    "GET /api/v1/services/{serviceId}/references",
+    "GET /api/v1/services/{serviceId}/resources",
+]
+BY_ID_WRITES = [
+    "POST /api/v1/projects/{id}/workflows/attach",
+    "POST /api/v1/projects/{id}/workflows/detach",
+    "POST /api/v1/projects/{id}/storages/attach",
+    "POST /api/v1/projects/{id}/storages/detach",
+    "PUT /api/v1/scan-configurations/{id}",
+    "DELETE /api/v1/scan-configurations/{id}",
+    "GET /api/v1/scan-instances/{id}",  # a read, but no listing names scan instances: proven on a scratch one
+    "PUT /api/v1/scan-instances/{id}",
+    "DELETE /api/v1/scan-instances/{id}",
+    "PUT /api/v1/scan-pools/{id}",
+    "DELETE /api/v1/scan-pools/{id}",
+    "PUT /api/v1/jira/{id}",
+    "DELETE /api/v1/jira/{id}",
+    "POST /api/v1/user/login",
+    "POST /api/v1/webhook/hmac/{routeParameter}",
+    "DELETE /api/v1/services/{serviceId}",
+]
+SEEDED = ("/services", "/projects", "/scan-pools", "/scan-configurations", "/jira", "/workflows")
+
+
+def test_discovery_reads_the_documented_service_list(client: Client) -> None:
+    ctx, _, _ = scenario_context(client, allow_writes=False)
+    found = semantics.discover(ctx)
+    service = client.ok("GET", "/services", "listServices", params={"content": "true"})["ServiceDtos"][0]
+    assert found["serviceId"] == found["storageId"] == service["Id"]
+    assert found["repositoryId"] == found["repoId"] == service["Repositories"][0]["Id"]
+    assert set(found) == {*semantics.READ_ONLY_IDS, *semantics.WRITE_ADDRESSING_IDS}
+    client.ok("GET", f"/services/{found['serviceId']}", "getService")
+    client.request("GET", f"/export/cyclonedx/{found['repoId']}").raise_for_status()
+
+
+def test_a_run_that_may_write_discovers_only_ids_no_write_addresses(client: Client) -> None:
+    ctx, _, _ = scenario_context(client, allow_writes=True)
+    assert set(semantics.discover(ctx)) == set(semantics.READ_ONLY_IDS)
+    contract = contract_for(get_surface("metadefender-sscp").spec_path)
+    for op in contract.operations:
+        names = {p.name for p in op.operation.parameters if p.location in ("path", "query")}
+        assert not (op.is_write and names & set(semantics.READ_ONLY_IDS)), op.label
+
+
+def test_scenarios_prove_every_by_id_operation_and_leave_the_seed_intact(client: Client) -> None:
+    before = {path: client.request("GET", path).json() for path in SEEDED}
+    ctx, verdicts, _ = scenario_context(client, allow_writes=True)
+    ctx.discovery = semantics.discover(ctx)
+    semantics.run_scenarios(ctx)
+    assert [v for v in verdicts if v.ok is False] == []
+    assert [label for label in BY_ID_READS + BY_ID_WRITES if not ctx.proven[label]] == []
+    after = {path: client.request("GET", path).json() for path in SEEDED}
+    assert after == before  # scratch entities removed again, nothing seeded modified
+
+
+def test_read_only_scenarios_prove_the_reads_and_write_nothing(client: Client) -> None:
+    ctx, verdicts, transport = scenario_context(client, allow_writes=False)
+    ctx.discovery = semantics.discover(ctx)
+    semantics.run_scenarios(ctx)
+    assert [v for v in verdicts if v.ok is False] == []
+    assert [label for label in BY_ID_READS if not ctx.proven[label]] == []
+    writes = {(m, p) for m, p in transport.sent if m != "GET"}
+    assert writes == {("POST", f"{API}/user/login"), ("PUT", f"{API}/user/token")}  # the session, no data
 
 
 # -- concurrency -------------------------------------------------------------------------------------------------
