@@ -265,6 +265,16 @@ class Contract:
         responses = op.operation.responses
         return responses.get(str(status)) or responses.get(f"{str(status)[0]}XX") or responses.get("default")
 
+    def security_met(self, op: VirtualOperation, headers: dict[str, str]) -> bool:
+        """True when `headers` carry what one of the operation's security requirements asks for (a bearer token,
+        an API-key header): the run authenticates there. An operation without requirements is not secured."""
+        schemes = self.documented.document.get("components", {}).get("securitySchemes", {})
+        sent = {name.lower(): value for name, value in headers.items()}
+        return any(
+            requirement and all(_scheme_met(schemes.get(name) or {}, sent) for name in requirement)
+            for requirement in op.operation.security
+        )
+
     def is_error_answer(self, body: Any) -> bool:
         """True for the RPC surface's shared error answer (Mend's errorCode body), whatever the status."""
         return bool(self._error_keys) and isinstance(body, dict) and self._error_keys <= set(body)
@@ -436,6 +446,15 @@ def _contract_for(path: Path, _mtime_ns: int) -> Contract:
 def contract_for(spec_path: Path) -> Contract:
     """The contract of a spec file, built once per process (rebuilt when the file changes)."""
     return _contract_for(spec_path.resolve(), spec_path.stat().st_mtime_ns)
+
+
+def _scheme_met(scheme: dict[str, Any], sent: dict[str, str]) -> bool:
+    kind = scheme.get("type")
+    if kind == "http":
+        return sent.get("authorization", "").lower().startswith(str(scheme.get("scheme", "")).lower() + " ")
+    if kind in ("oauth2", "openIdConnect"):
+        return sent.get("authorization", "").lower().startswith("bearer ")
+    return kind == "apiKey" and scheme.get("in") == "header" and str(scheme.get("name", "")).lower() in sent
 
 
 def _route_order(op: VirtualOperation) -> list[bool]:

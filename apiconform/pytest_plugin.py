@@ -95,5 +95,5 @@ def operation_verdict(result: RunResult, surface: str, label: str) -> tuple[bool
         lines = [f"[{f.check}] {f.title}: {f.message[:300]}\n    {f.curl}" for f in failures[:5]]
         return False, "\n".join(lines)
     if not operation.exercised:
-        return False, f"{label} was not exercised (0 cases)"
+        return False, f"{label} was not exercised: {operation.unexercised_reason}"
     return True, f"{operation.cases} cases"

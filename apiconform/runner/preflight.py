@@ -45,7 +45,11 @@ def expect_success(ctx: ScenarioContext, what: str, response: httpx.Response | N
         raise PreflightError(f"{what} got no answer ({said}); check --base-url and the server")
     status = response.status_code
     media = response.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media == "text/html":
+    if status >= 500:
+        raise PreflightError(
+            f"{what} answered {status}: the server cannot serve requests now ({url}); check the server, then retry"
+        )
+    if media == "text/html" and response.content.lstrip()[:1] == b"<":
         found = _TITLE.search(response.content[:4096])
         title = f' "{found.group(1).decode("utf-8", "replace").strip()}"' if found else ""
         raise PreflightError(

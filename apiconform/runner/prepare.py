@@ -41,7 +41,10 @@ def prepare(
             prepared.excluded[op.label] = reason
             del doc["paths"][path][method]
             continue
-        _add_parameter_examples(doc["paths"][path][method], discovered)
+        if not op.is_write:
+            # Discovered ids reach reads only: a generated DELETE or PUT aimed at a real entity the discovery found
+            # would change or destroy what the credentials point to (writes are proven on scratch entities).
+            _add_parameter_examples(doc["paths"][path][method], discovered)
     doc["paths"] = {p: item for p, item in doc["paths"].items() if any(m in _METHODS for m in item)}
     _pin_body_credentials(contract, doc, credentials, discovered, caller_credentials, destructive)
     return prepared

@@ -29,6 +29,9 @@ class RunScope:
     max_response_time: float | None = None
     # The vendor's reading of an answer body that rejects the caller's credentials (RPC surfaces answer so with 200)
     credential_rejection: Callable[[Any], str | None] | None = None
+    auth_headers: dict[str, str] = field(default_factory=dict)  # how the run authenticates
+    # Operations that take a credential in the body (a token refresh): their 401 judges that credential
+    token_exchanges: frozenset[str] = frozenset()
     # label -> field -> enum values seen; label -> top-level response fields seen
     enum_values: dict[str, dict[str, set[str]]] = field(default_factory=dict)
     response_fields: dict[str, set[str]] = field(default_factory=dict)

@@ -162,8 +162,9 @@ def valid_credentials_accepted(ctx: Any, response: Any, case: Any) -> bool | Non
     if scope is None or op is None or intents.intent_of(case) != intents.POSITIVE:
         return SKIP
     rejection = scope.credential_rejection if op.variant is not None else None
-    if not op.operation.security and rejection is None:
-        return SKIP  # an operation without authentication has no credentials to reject
+    authenticated = scope.contract.security_met(op, scope.auth_headers)
+    if rejection is None and (not authenticated or op.operation_id in scope.token_exchanges):
+        return SKIP  # the run's credentials are not what this operation checks (HMAC webhooks, token refresh)
     if rejection is not None and not _carries_pinned_credentials(case):
         return SKIP  # not the run's credentials in this body (another token on purpose): nothing to judge
     why = "401" if response.status_code == 401 else rejection(_json_body(response)) if rejection else None

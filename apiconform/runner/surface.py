@@ -153,6 +153,8 @@ class _SurfaceRun:
             Bounds(options.max_response_bytes, options.timeout),
             max_response_time=options.profile.max_response_time,
             credential_rejection=self.vendor.credential_rejection,
+            auth_headers=dict(ctx.auth_headers),
+            token_exchanges=self.vendor.token_exchanges,
         )
         settings = PropertySettings(
             surface=self.surface.name,

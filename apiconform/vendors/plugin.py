@@ -48,6 +48,9 @@ class Vendor:
     # at the credentials' own entities (delete the product, regenerate the userKey): generated cases get random
     # entity tokens, and the vendor's scenarios prove them on scratch entities they create first.
     destructive: frozenset[str] = frozenset()
+    # Operations that take a credential in the body (a token refresh): a 401 there judges that credential, which
+    # generated cases vary, not the caller's.
+    token_exchanges: frozenset[str] = frozenset()
     # Why an answer body rejects the run's credentials (Mend: an errorCode about the userKey or a token), or None;
     # for surfaces that answer such rejections with HTTP 200 (a 401/403 needs no classifier).
     credential_rejection: Callable[[Any], str | None] | None = None

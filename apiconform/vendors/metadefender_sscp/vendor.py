@@ -15,4 +15,5 @@ VENDOR = Vendor(
     preflight=semantics.preflight,
     discover=semantics.discover,
     run_scenarios=semantics.run_scenarios,
+    token_exchanges=frozenset({"loginUser", "refreshAccessToken"}),
 )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -53,6 +54,8 @@ def _reap(process: subprocess.Popen[bytes], deadline: float) -> tuple[int, float
     """Wait for the child until `deadline` (then kill it); (exit code, peak RSS in MiB, timed out)."""
     timed_out = False
     while True:
+        if process.returncode is not None:  # already reaped (Popen.send_signal polls first): no usage to read
+            return process.returncode, 0.0, False
         pid, status, usage = os.wait4(process.pid, os.WNOHANG)
         if pid:
             break
@@ -148,11 +151,19 @@ def assert_clean_exit(result: CliResult) -> None:
     assert result.code != 70, result.describe()
 
 
+_PROGRESS = re.compile(r"^apiconform: (?!error:|internal error:)[a-z][a-z-]*[a-z]: ")
+
+
+def error_lines(stderr: str) -> list[str]:
+    """stderr without the run's progress lines (`apiconform: SURFACE: ...`): what a user must act on."""
+    return [line for line in stderr.strip().splitlines() if line and not _PROGRESS.match(line)]
+
+
 def assert_one_line_error(result: CliResult, code: int, *needles: str) -> str:
     """Exit `code` with exactly one `apiconform: error:` line on stderr that contains every needle."""
     assert_clean_exit(result)
     assert result.code == code, result.describe()
-    lines = result.stderr.strip().splitlines()
+    lines = error_lines(result.stderr)
     assert len(lines) == 1, result.describe()
     assert lines[0].startswith("apiconform: error: "), result.describe()
     for needle in needles:

@@ -94,7 +94,7 @@ CASES = (
     Case(
         "credentials-wrong-surface",
         ("run", "code-insight", "--base-url", NOWHERE, "--credentials", "c.json"),
-        ("is for 'mend', not 'code-insight'", "pass the right file"),
+        ("has 'userKey', a key of mend, not of code-insight", "pass the code-insight credentials"),
         _write("c.json", json.dumps({"surface": "mend", "userKey": "u" * 16, "orgToken": "o" * 16})),
     ),
     Case(
@@ -157,7 +157,11 @@ CASES = (
         ("whitespace", "pass e.g. http://"),
         _write("c.json", TOKEN),
     ),
-    Case("base-url-with-all", ("run", "all", "--base-url", NOWHERE), ("--base-url names one server", "one surface")),
+    Case(
+        "base-url-with-all",
+        ("run", "all", "--base-url", NOWHERE),
+        ("--base-url and --credentials name one server", "one surface"),
+    ),
     Case(
         "proxy-upstream-not-a-url",
         ("proxy", "code-insight", "--upstream", "http://[::1/api"),

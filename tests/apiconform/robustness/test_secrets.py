@@ -21,12 +21,19 @@ import yaml
 from tests.apiconform.robustness.support import REPO, Background, CliResult, assert_clean_exit, run_cli
 
 BOUND_S = 240.0
-CANARIES = {  # keys a redactor recognises by name, with values it can only know from the credentials file
+CANARIES = {  # values the redactor can only know from the credentials file: sent as headers on every request
     "password": "canary-pw-5d1e0f77aa",
     "api_key": "canary-ak-91b2c3d4ee",
     "userKey": "canary-uk-77f00dba11",
     "webhook_secret": "canary-wh-0c0c0c0c42",
 }
+
+
+def canary_headers(real: dict[str, Any]) -> dict[str, str]:
+    """The mock's own auth headers plus every canary as a custom header (a surface takes only its own keys)."""
+    return {**real.get("headers", {}), **{f"X-Canary-{name}": value for name, value in CANARIES.items()}}
+
+
 HEADER_CANARY = "canary-hdr-3c3c3c3c9d"  # sent on every request in a custom header (credentials `headers`)
 URL_PASSWORD = "canary-url-6f6f6f6f17"  # https://user:password@host
 PATTERN_ONLY = {  # secrets a proxied client sends that no credentials file names: only the patterns can catch them
@@ -84,8 +91,8 @@ def work(tmp_path: Path) -> Path:
 def test_code_insight_run_replay_and_compare_leak_nothing(tmp_path: Path, work: Path) -> None:
     mock, real = _mock("code-insight", tmp_path, "auth-not-enforced", "required-field-missing", "wrong-content-type")
     try:
-        credentials = dict(real, **CANARIES)
-        credentials["headers"] = dict(real["headers"], **{"X-Api-Key": HEADER_CANARY})
+        credentials = dict(real)
+        credentials["headers"] = dict(canary_headers(real), **{"X-Api-Key": HEADER_CANARY})
         creds = tmp_path / "canary-credentials.json"
         creds.write_text(json.dumps(credentials), encoding="utf-8")
         reports, recording = tmp_path / "reports", tmp_path / "recording.json"
@@ -130,7 +137,7 @@ def test_mend_run_leaks_no_token(tmp_path: Path, work: Path) -> None:
     mock, real = _mock("mend", tmp_path, "wrong-request-type-shape", "auth-not-enforced")
     try:
         creds = tmp_path / "canary-credentials.json"
-        creds.write_text(json.dumps(dict(real, password=CANARIES["password"], api_key=CANARIES["api_key"])), "utf-8")
+        creds.write_text(json.dumps(dict(real, headers=canary_headers(real))), "utf-8")
         reports, recording = tmp_path / "reports", tmp_path / "recording.json"
         run = run_cli(
             ["run", "mend", "--base-url", mock.url, "--credentials", str(creds), "--profile", "quick",
@@ -147,7 +154,9 @@ def test_mend_run_leaks_no_token(tmp_path: Path, work: Path) -> None:
 
 
 def test_a_password_in_the_base_url_is_masked(tmp_path: Path, work: Path) -> None:
-    mock, real = _mock("code-insight", tmp_path)
+    # The URL's user:password goes out as Basic auth in place of the token: a mock that serves anyone lets the run
+    # reach its reports, which must show the URL with the password masked.
+    mock, real = _mock("code-insight", tmp_path, "auth-not-enforced")
     try:
         creds = tmp_path / "credentials.json"
         creds.write_text(json.dumps(real), encoding="utf-8")
@@ -192,7 +201,7 @@ def test_proxy_reports_leak_nothing(tmp_path: Path, work: Path) -> None:
     client in headers, query strings and bodies, to documented and undocumented operations."""
     mock, real = _mock("code-insight", tmp_path, "wrong-content-type", "required-field-missing")
     creds = tmp_path / "canary-credentials.json"
-    creds.write_text(json.dumps(dict(real, **CANARIES)), encoding="utf-8")
+    creds.write_text(json.dumps(dict(real, headers=canary_headers(real))), encoding="utf-8")
     reports = tmp_path / "reports"
     try:
         proxy = _proxy("code-insight", mock.url, creds, reports, work)
