@@ -127,6 +127,7 @@ class MendMock(Behaviour):
             "orgToken": self.state.org.token,
             "productToken": self.product.token,
             "projectToken": self.project.token,
+            "globalOrgToken": self.state.org.global_token,  # getAllOrganizations takes only this token
         }
 
     def product_admin(self) -> model.User:

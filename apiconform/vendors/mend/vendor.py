@@ -17,6 +17,6 @@ VENDOR = Vendor(
     credential_rejection=semantics.credential_rejection,
     run_scenarios=semantics.run_scenarios,
     prepare_example=semantics.prepare_example,
-    caller_credentials=("userKey", "orgToken"),
+    caller_credentials=semantics.CALLER,
     destructive=semantics.DESTRUCTIVE,
 )

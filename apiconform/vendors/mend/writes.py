@@ -40,6 +40,7 @@ def ignore_alerts(call: Call) -> JSON:
         found.append(alert)
     comments = call.text("comments")
     for alert in found:
+        before = alert.status  # ignoring an ignored alert again is allowed: it only sets the comment
         alert.status, alert.comments = "IGNORED", comments
         project = state.projects[alert.project_token]
         lib = state.libraries[alert.key_id]
@@ -52,7 +53,7 @@ def ignore_alerts(call: Call) -> JSON:
             scope="LIBRARY",
             scope_name=lib.filename,
             scope_id=lib.key_id,
-            before=["ACTIVE"],
+            before=[before],
             after=["IGNORED"],
             comment=comments,
         )
@@ -92,12 +93,14 @@ def save_project_tag(call: Call) -> JSON:
     return {"projectTags": {"name": project.name, "token": project.token, "tags": {key: value}}}
 
 
-def remove_project_tag(call: Call) -> str:
+def remove_project_tag(call: Call) -> JSON:
     project = call.project
     key, value = _tag(call)
     _remove(project.tags, key, value, project.name)
     call.state.log(call.now, call.user, project, type="PROJECT_TAG", change_type="REMOVED", before=[f"{key}:{value}"])
-    return "successfully removed project tag"  # the documented answer is a bare JSON string
+    # The document's example {"successfully removed project tag"} is no JSON (quirk MEND-93); a Mend answer is a JSON
+    # object, and the product counterpart (removeProductTag) answers {"message": ...}: so does this one.
+    return {"message": "Successfully removed project tag"}
 
 
 def _remove(tags: dict[str, list[str]], key: str, value: str, owner: str) -> None:

@@ -8,6 +8,8 @@ import asyncio
 import io
 import json
 import zipfile
+from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 import httpx
@@ -17,10 +19,16 @@ from hypothesis import strategies as st
 
 import apiconform.mocks
 from apiconform import rpc
+from apiconform.contract import contract_for
 from apiconform.mocks import Clock
 from apiconform.openapi import load_api
+from apiconform.redact import MASK, Redactor
+from apiconform.runner.profiles import PROFILES
+from apiconform.runner.scenarios import examples
+from apiconform.runner.scenarios.base import ScenarioContext, Verdict
 from apiconform.surfaces import get_surface
 from apiconform.validation import SchemaValidator
+from apiconform.vendors.mend import semantics
 from apiconform.vendors.mend.mock import MendMock
 
 START = 1_750_000_000.0
@@ -310,6 +318,7 @@ def test_tokens_of_another_scope_or_unknown_tokens_are_refused(client: Client) -
     assert error_code(client.call("getProjectAlerts", projectToken=creds["orgToken"])) == 5003
     assert error_code(client.call("getProjectAlerts", projectToken="f" * 64)) == 5002
     assert error_code(client.call("getAllOrganizations", globalOrgToken=creds["orgToken"])) == 5002
+    assert client.ok("getAllOrganizations", globalOrgToken=creds["globalOrgToken"])["organizations"]
 
 
 def test_product_administrators_stay_in_their_products_except_documented_calls(client: Client) -> None:
@@ -370,9 +379,8 @@ def test_tags_saved_and_removed(client: Client) -> None:
     assert "prod" in client.ok("getProjectTags", projectToken=project)["projectTags"][0]["tags"]["env"]
     alerts = client.ok("getAlertsByProjectTag", orgToken=client.creds["orgToken"], tagKey="env", tagValue="prod")
     assert {a["project"] for a in alerts["apiAlertInfo"]} == {client.mock.project.name}
-    assert client.ok("removeProjectTag", projectToken=project, tagKey="env", tagValue="prod") == (
-        "successfully removed project tag"
-    )
+    answer = client.ok("removeProjectTag", projectToken=project, tagKey="env", tagValue="prod")
+    assert answer == {"message": "Successfully removed project tag"}  # an object, like removeProductTag (MEND-93)
     assert "env" not in client.ok("getProjectTags", projectToken=project)["projectTags"][0]["tags"]
     assert error_code(client.call("removeProjectTag", projectToken=project, tagKey="env", tagValue="prod")) == 4001
     client.ok("saveProductTag", productToken=product, tagKey="team", tagValue="blue")
@@ -437,6 +445,168 @@ def test_thousand_concurrent_creates_make_distinct_projects(client: Client) -> N
         p["projectToken"] for p in client.ok("getAllProjects", productToken=client.creds["productToken"])["projects"]
     }
     assert set(tokens) <= listed
+
+
+# -- the run's Mend semantics against the mock: discovery, documented examples, scratch writes -------------------
+
+
+class _Body(httpx.SyncByteStream):
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield self.data
+
+
+class SyncApp(httpx.BaseTransport):
+    """The mock's ASGI app behind the synchronous transport a run's scenarios use; keeps every body it was sent."""
+
+    def __init__(self, c: Client) -> None:
+        self.asgi = httpx.ASGITransport(app=c.app)
+        self.bodies: list[Any] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        content = request.read()
+        self.bodies.append(json.loads(content) if content else None)
+
+        async def send() -> httpx.Response:
+            sent = httpx.Request(request.method, request.url, headers=request.headers, content=content)
+            answer = await self.asgi.handle_async_request(sent)
+            return httpx.Response(answer.status_code, headers=answer.headers, stream=_Body(await answer.aread()))
+
+        return asyncio.run(send())
+
+
+class SemanticsRun:
+    """What `apiconform run mend` does besides its generated cases: preflight, discovery, then (optionally) the
+    documented examples replayed and the Mend scenarios. No fuzzing: what this proves owes nothing to luck."""
+
+    def __init__(self, c: Client, *, allow_writes: bool = True, replay: bool = True, scenarios: bool = True) -> None:
+        self.transport = SyncApp(c)
+        self.verdicts: list[Verdict] = []
+        self.http = httpx.Client(transport=self.transport, base_url="http://mend.test")
+        self.ctx = ScenarioContext(
+            surface="mend",
+            contract=contract_for(get_surface("mend").spec_path),
+            client=self.http,
+            base_url="http://mend.test/api/v1.2",
+            credentials=dict(c.creds),
+            redactor=Redactor(c.creds.values()),
+            profile=PROFILES["quick"],
+            allow_writes=allow_writes,
+            record=self.verdicts.append,
+        )
+        semantics.preflight(self.ctx)
+        self.ctx.discovery = semantics.discover(self.ctx)
+        if replay:
+            examples.replay_examples(self.ctx, partial(semantics.prepare_example, self.ctx))
+        if scenarios:
+            semantics.run_scenarios(self.ctx)
+
+    def unproven(self) -> set[str]:
+        return {op.variant for op in self.ctx.contract.operations if op.variant and not self.ctx.proven[op.label]}
+
+    def failed(self) -> list[tuple[str, str, str]]:
+        return [(v.operation, v.check, v.title) for v in self.verdicts if not v.ok]
+
+
+def snapshot(c: Client) -> dict[str, Any]:
+    """What a run must leave as it found it (the change log aside)."""
+    state = c.mock.state
+    return {
+        "products": {p.token: (p.name, repr(p.tags), repr(p.roles)) for p in state.products.values()},
+        "projects": {p.token: (p.name, repr(p.tags)) for p in state.projects.values()},
+        "active users": {u.key: (u.name, u.email, u.service) for u in state.users.values() if u.active},
+        "groups": {g.name: list(g.members) for g in state.groups.values()},
+        "organization roles": repr(state.org.roles),
+        "policies": {
+            p.id: (p.owner, p.priority, p.enabled, p.name, p.filter, p.action) for p in state.policies.values()
+        },
+        "alerts": {a.uuid: (a.status, a.comments) for a in state.alerts.values()},
+        "source files": {lib.key_uuid: [f.sha1 for f in lib.source_files] for lib in state.libraries.values()},
+    }
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_every_request_type_is_proven_without_fuzzing(seed: int) -> None:
+    run = SemanticsRun(Client(seed=seed))
+    # Neither has a documented example; every body a run generates for them is valid (its fields are all pinned).
+    assert run.unproven() == {"getLicenses", "getProductPolicies"}
+    assert run.failed() == []
+
+
+def test_the_same_seed_sends_the_same_requests() -> None:
+    assert SemanticsRun(Client()).transport.bodies == SemanticsRun(Client()).transport.bodies
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_scratch_writes_leave_the_data_as_it_was(seed: int) -> None:
+    c = Client(seed=seed)
+    before = snapshot(c)
+    run = SemanticsRun(c, replay=False)  # the documented create examples replayed add entities of their own
+    after = snapshot(c)
+    # Mend documents no way to remove a service user: the scratch one stays (the next run reuses it).
+    added = [user for key, user in after["active users"].items() if key not in before["active users"]]
+    assert [(name, service) for name, _, service in added] == [("apiconform-scratch-quick-service", True)]
+    assert after | {"active users": before["active users"]} == before
+    assert before["active users"].items() <= after["active users"].items()
+    assert run.failed() == []
+    destructive = [body for body in run.transport.bodies if body["requestType"] in semantics.DESTRUCTIVE]
+    assert sorted({body["requestType"] for body in destructive}) == sorted(semantics.DESTRUCTIVE)
+    targets = {"deleteProduct": "productToken", "deleteProject": "projectToken", "regenerateUserKey": "serviceUserKey"}
+    for body in destructive:  # each aims at what the scenario created, never at what the credentials name
+        if body["requestType"] in targets:
+            assert body[targets[body["requestType"]]] not in c.creds.values()
+        else:
+            assert body["user"]["email"].startswith("apiconform-scratch-")
+
+
+@pytest.mark.parametrize("request_type", ["ignoreAlerts", "changeOriginLibrary", "setOrganizationAssignments"])
+def test_prepared_write_examples_are_proven_and_change_nothing(request_type: str) -> None:
+    c = Client()
+    run = SemanticsRun(c, replay=False, scenarios=False)
+    before = snapshot(c)
+    op = next(op for op in run.ctx.contract.operations if op.variant == request_type)
+    for example in VARIANTS[request_type]["examples"]:
+        run.ctx.call("POST", "", json_body=semantics.prepare_example(run.ctx, op, example))
+    assert run.ctx.proven[op.label] == 1  # setOrganizationAssignments: the defaultApprover example only
+    assert snapshot(c) == before
+
+
+def test_a_read_only_run_discovers_reads_and_writes_nothing() -> None:
+    c = Client()
+    before = snapshot(c)
+    run = SemanticsRun(c, allow_writes=False)
+    assert set(run.ctx.discovery) == {"productToken", "productToken2", "projectToken", "projectToken2", "keyUuid"}
+    sent = {body["requestType"] for body in run.transport.bodies} - {"getEverything"}  # an error probe
+    assert {rt for rt in sent if VARIANTS[rt]["x-effect"] != "read"} == set()
+    assert snapshot(c) == before
+
+
+def test_examples_get_discovered_values_but_destructive_ones_only_the_callers_credentials() -> None:
+    c = Client()
+    ctx = SemanticsRun(c, replay=False, scenarios=False).ctx
+    ops = {op.variant: op for op in ctx.contract.operations}
+
+    def prepared(request_type: str, index: int = 0) -> Any:
+        return semantics.prepare_example(ctx, ops[request_type], VARIANTS[request_type]["examples"][index])
+
+    compared = prepared("getProductComparisonReport")
+    assert compared["productToken"] == c.creds["productToken"] != compared["productToken2"] in c.mock.state.products
+    assert prepared("getAllOrganizations")["globalOrgToken"] == c.creds["globalOrgToken"]
+    assert prepared("getProductBugsReport")["userKey"] == c.creds["userKey"]  # the example has none (MEND-59)
+    for request_type in semantics.DESTRUCTIVE:
+        body, example = prepared(request_type), VARIANTS[request_type]["examples"][0]
+        assert body == example | {k: c.creds[k] for k in semantics.CALLER if k in body}
+
+
+def test_scratch_secrets_are_redacted() -> None:
+    c = Client()
+    run = SemanticsRun(c, replay=False)
+    service = next(u for u in c.mock.state.users.values() if u.name == "apiconform-scratch-quick-service")
+    old = next(b["serviceUserKey"] for b in run.transport.bodies if b["requestType"] == "regenerateUserKey")
+    assert old != service.key
+    assert run.ctx.redactor.text(f"{old} {service.key}") == f"{MASK} {MASK}"
 
 
 # -- faults --------------------------------------------------------------------------------------------------------
