@@ -19,7 +19,7 @@ from urllib.parse import unquote
 
 from apiconform import rpc
 from apiconform.checks import CheckId, declare
-from apiconform.openapi import ApiSpec, Operation
+from apiconform.openapi import ApiSpec, Operation, route_order
 from apiconform.spec import Document, load_document
 from apiconform.validation import SchemaValidator, Violation, enum_sites
 
@@ -184,7 +184,9 @@ class Contract:
         routable = [op for op in self.operations if op.variant is None]
         if self.rpc_endpoint is not None:
             routable.append(self.rpc_endpoint)
-        self._routes = [(op, op.operation.path_regex()) for op in sorted(routable, key=_route_order)]
+        self._routes = [
+            (op, op.operation.path_regex()) for op in sorted(routable, key=lambda op: route_order(op.operation.path))
+        ]
 
     # -- labels ---------------------------------------------------------------------------------------------------
 
@@ -426,8 +428,10 @@ class Contract:
         resolved = self.exploded.resolve(schema)
         required = [k for k in resolved.get("required", []) if not isinstance(instance, dict) or k not in instance]
         documented = set(resolved.get("properties", {}))
-        ok = isinstance(instance, dict) and not required
-        ok = ok and not (documented and instance and not documented & set(instance))
+        if isinstance(instance, dict):
+            ok = not required and not (documented and instance and not documented & set(instance))
+        else:  # a bare value is this requestType's answer only where its schema allows one (MEND-93's string)
+            ok = not self.validator.errors(instance, schema)
         got = sorted(instance)[:8] if isinstance(instance, dict) else type(instance).__name__
         return Verdict(
             REQUEST_TYPE_SHAPE,
@@ -455,10 +459,6 @@ def _scheme_met(scheme: dict[str, Any], sent: dict[str, str]) -> bool:
     if kind in ("oauth2", "openIdConnect"):
         return sent.get("authorization", "").lower().startswith("bearer ")
     return kind == "apiKey" and scheme.get("in") == "header" and str(scheme.get("name", "")).lower() in sent
-
-
-def _route_order(op: VirtualOperation) -> list[bool]:
-    return [segment.startswith("{") for segment in op.operation.path.split("/")]
 
 
 def media_type(content_type: str) -> str:

@@ -57,6 +57,12 @@ class Operation:
         return re.compile(f"^{pattern}$")
 
 
+def route_order(path: str) -> list[bool]:
+    """Sort key that puts literal segments before templates (/scans/latest before /scans/{scanId}): the order in
+    which a router must try paths, whatever order the spec lists them in. One rule for the mocks and the contract."""
+    return [segment.startswith("{") for segment in path.strip("/").split("/")]
+
+
 class ApiSpec:
     """One parsed spec. Cheap to query; build once per process per file."""
 

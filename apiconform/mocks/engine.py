@@ -18,7 +18,7 @@ from starlette.routing import Route
 
 from apiconform.mocks import faults as fault_registry
 from apiconform.mocks.behaviour import Behaviour, MockRequest, MockResponse
-from apiconform.openapi import Operation
+from apiconform.openapi import Operation, route_order
 from apiconform.validation import SchemaValidator, parse_parameter
 
 MAX_BODY_BYTES = 1024 * 1024
@@ -45,7 +45,7 @@ class MockEngine:
                 by_path[op.path].append(op)
             # Starlette matches in order: literal segments must win over templates (/scans/latest before
             # /scans/{scanId}), whatever order the spec lists them in.
-            ordered = sorted(by_path.items(), key=lambda kv: [seg.startswith("{") for seg in kv[0].split("/")])
+            ordered = sorted(by_path.items(), key=lambda kv: route_order(kv[0]))
             for path, ops in ordered:
                 full = (base + path) if path != "/" else (base or "/")
                 endpoint = self._endpoint({op.method: op for op in ops})

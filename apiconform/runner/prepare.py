@@ -26,16 +26,17 @@ def prepare(
     shard: tuple[int, int] | None,
     caller_credentials: tuple[str, ...] = (),
     destructive: frozenset[str] = frozenset(),
+    unavailable: dict[str, str] | None = None,
 ) -> Prepared:
     doc = copy.deepcopy(contract.exploded.document)
     prepared = Prepared(doc)
     ordered = sorted(contract.operations, key=lambda op: (op.operation.path, op.method.lower()))
     for index, op in enumerate(ordered):
         path, method = op.operation.path, op.method.lower()
-        reason = None
-        if not allow_writes and op.is_write:
+        reason = (unavailable or {}).get(op.operation_id)
+        if not reason and not allow_writes and op.is_write:
             reason = "read-only run: writes need --allow-writes"
-        elif shard is not None and index % shard[1] != shard[0] - 1:
+        elif not reason and shard is not None and index % shard[1] != shard[0] - 1:
             reason = f"not in shard {shard[0]}/{shard[1]}"
         if reason:
             prepared.excluded[op.label] = reason

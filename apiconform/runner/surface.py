@@ -123,7 +123,7 @@ class _SurfaceRun:
             self._phase_started("discovery")
             ctx.discovery = self.vendor.discover(ctx)
             self._phase_finished("discovery")
-            secret_like = (str(v) for k, v in ctx.discovery.items() if "token" in k.lower() or "key" in k.lower())
+            secret_like = (str(v) for k, v in ctx.discovery.items() if _secret_name(k))
             self.redactor.add(*secret_like)
             prepared = prepare(
                 self.contract,
@@ -133,6 +133,11 @@ class _SurfaceRun:
                 shard=options.shard,
                 caller_credentials=self.vendor.caller_credentials,
                 destructive=self.vendor.destructive,
+                unavailable={
+                    op_id: f"needs {key} in the credentials"
+                    for op_id, key in self.vendor.credential_needs.items()
+                    if not target.credentials.get(key)
+                },
             )
             ctx.excluded = prepared.excluded
             for label, reason in prepared.excluded.items():
@@ -316,6 +321,12 @@ class _SurfaceRun:
 
     def _on_operation(self, phase: str, label: str, cases: int, failed: bool) -> None:
         self.emit(OperationTested(self.surface.name, phase, label, cases, failed))
+
+
+def _secret_name(name: str) -> bool:
+    """A discovered value to keep out of reports: tokens and keys (productToken, userKey), not ids (keyUuid)."""
+    lowered = name.lower()
+    return "uuid" not in lowered and ("token" in lowered or lowered.endswith("key"))
 
 
 def _count_scenario_cases(outcome: SurfaceResult) -> None:

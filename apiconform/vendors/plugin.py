@@ -8,7 +8,7 @@ through this object, so mypy checks every call and a new vendor touches no gener
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from apiconform.mocks.behaviour import Behaviour
@@ -51,6 +51,9 @@ class Vendor:
     # Operations that take a credential in the body (a token refresh): a 401 there judges that credential, which
     # generated cases vary, not the caller's.
     token_exchanges: frozenset[str] = frozenset()
+    # Operations that need a credential few users have (Mend's getAllOrganizations: the globalOrgToken): without
+    # it they are left out of the run, with the reason, rather than reported as never answered.
+    credential_needs: dict[str, str] = field(default_factory=dict)
     # Why an answer body rejects the run's credentials (Mend: an errorCode about the userKey or a token), or None;
     # for surfaces that answer such rejections with HTTP 200 (a 401/403 needs no classifier).
     credential_rejection: Callable[[Any], str | None] | None = None

@@ -19,4 +19,5 @@ VENDOR = Vendor(
     prepare_example=semantics.prepare_example,
     caller_credentials=semantics.CALLER,
     destructive=semantics.DESTRUCTIVE,
+    credential_needs={"getAllOrganizations": "globalOrgToken"},
 )

@@ -11,7 +11,6 @@ Conventions the vendor document implies and the mock follows:
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from apiconform.mocks.behaviour import Behaviour, Handler, MockRequest, MockResponse
@@ -30,25 +29,12 @@ from apiconform.vendors.metadefender_sscp.services import Services
 from apiconform.vendors.metadefender_sscp.store import State
 
 
-def _route_priority(spec: ApiSpec) -> ApiSpec:
-    """The spec with literal paths ahead of templated ones (`/scans/latest` before `/scans/{id}`).
-
-    OpenAPI matches concrete paths before templated ones, and the spec relies on it (MDS-11, MDS-16); the
-    engine registers routes in operation order, so the mock hands it the operations in that priority.
-    """
-    routed = copy.copy(spec)
-    routed.operations = tuple(
-        sorted(spec.operations, key=lambda op: [part.startswith("{") for part in op.path.strip("/").split("/")])
-    )
-    return routed
-
-
 class MetaDefenderSscpMock(Behaviour):
     surface = "metadefender-sscp"
     capabilities = frozenset({"response-enums", "paging", "filters", "rest", "lost-writes"})
 
     def __init__(self, spec: ApiSpec, **kwargs: Any) -> None:
-        super().__init__(_route_priority(spec), **kwargs)
+        super().__init__(spec, **kwargs)
         self.state = State(clock=self.clock, faults=self.faults, seed=self.seed)
         login = seed.populate(self.state)
         self._username, self._password = login["username"], login["password"]
