@@ -56,21 +56,23 @@ def check_async_job(ctx: ScenarioContext, label: str, job: AsyncJob) -> None:
     deadline = time.monotonic() + job.timeout_s
     seen: list[Any] = []
     pause = job.first_poll_s
-    missing = 0
+    unreadable = 0
     while time.monotonic() < deadline:
         answer = ctx.call("GET", job.job_path(job_id))
-        # A job the server accepted but cannot find is lost, not slow; a few tries allow for replication lag.
-        missing = missing + 1 if answer is not None and answer.status_code == 404 else 0
-        if missing >= MISSING_TRIES:
+        status = job.status(json_of(answer))
+        # A job the server cannot find (404) or whose status it cannot say (no status in the answer) is lost, not
+        # slow: after a few tries in a row (replication lag) polling on would only wait out the bound.
+        unreadable = unreadable + 1 if status is None and answer is not None else 0
+        if answer is not None and unreadable >= MISSING_TRIES:
             ctx.failed(
                 label,
                 ASYNC_JOB,
-                f"queued job {job_id} is not found",
-                f"GET {job.job_path(job_id)} answered 404 {missing} times in a row after the 202",
-                "the job resource of an accepted job",
+                f"queued job {job_id} is not found" if answer.status_code == 404 else f"job {job_id} has no status",
+                f"GET {job.job_path(job_id)} answered {answer.status_code} without a job status "
+                f"{unreadable} times in a row after the 202",
+                "the job resource of an accepted job, with its status",
             )
             return
-        status = job.status(json_of(answer))
         if not seen or seen[-1] != status:
             seen.append(status)
         if status in job.terminal:
