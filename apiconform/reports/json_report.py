@@ -27,6 +27,7 @@ from apiconform.runner.results import (
     Failure,
     OperationResult,
     RunResult,
+    SurfaceResult,
 )
 
 FILENAME = "report.json"
@@ -160,6 +161,7 @@ def _surface(result: RunResult, name: str) -> dict[str, Any]:
         "surface": name,
         "base_url": surface.base_url,
         "embedded": surface.embedded,
+        "mock": _mock(name, surface),
         "error": surface.error,
         "totals": surface_totals(result, name).as_dict(),
         "operations": [_operation(op) for op in surface.operations.values()],
@@ -172,6 +174,7 @@ def _operation(op: OperationResult) -> dict[str, Any]:
         "label": op.label,
         "operation_id": op.operation_id,
         "cases": op.cases,
+        "duration_s": round(op.duration_s, 3),
         "exercised": op.exercised,
         "proven": op.proven,
         "not_exercised_reason": op.unexercised_reason,
@@ -184,6 +187,18 @@ def _operation(op: OperationResult) -> dict[str, Any]:
         },
         "enum_values": {where: sorted(values) for where, values in op.enum_values.items()},
         "response_fields": sorted(op.response_fields),
+    }
+
+
+def _mock(name: str, surface: SurfaceResult) -> dict[str, Any] | None:
+    """An embedded mock's seed and faults, and the command that starts the same mock again (to reproduce)."""
+    if not surface.embedded or surface.mock_seed is None:
+        return None
+    faults = "".join(f" --fault {fault}" for fault in surface.mock_faults)
+    return {
+        "seed": surface.mock_seed,
+        "faults": list(surface.mock_faults),
+        "command": f"apiconform mock {name} --seed {surface.mock_seed}{faults} --credentials-out credentials.json",
     }
 
 
@@ -225,6 +240,8 @@ def _failure(failure: Failure) -> dict[str, Any]:
         "curl": failure.curl,
         "exchange": None if failure.exchange is None else _exchange(failure.exchange),
         "waived_by": failure.waived_by,
+        "pointer": failure.pointer,
+        "keyword": failure.keyword,
     }
 
 

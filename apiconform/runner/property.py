@@ -12,7 +12,7 @@ curl reproduction, not a run-level error.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -49,6 +49,7 @@ class PropertyOutcome:
     cells: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # (label, check) -> [passed, failed]
     proven: Counter[str] = field(default_factory=Counter)  # label -> valid requests answered with a success
     error_answers: dict[str, Counter[str]] = field(default_factory=dict)  # label -> "errorCode N" -> answers
+    seconds: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))  # label -> time taken
     failures: list[Failure] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     interrupted: bool = False
@@ -148,6 +149,8 @@ def run_property(
                     label_of=label_of,
                     on_exchange=on_exchange,
                 )
+                if event.label:
+                    outcome.seconds[label_of(event.label)] += event.elapsed_time
                 if on_operation is not None and event.label:
                     label = label_of(event.label)
                     cases = outcome.cases.get(label, 0) - cases_before.get(label, 0)
@@ -285,6 +288,8 @@ def _record(
                     expected=getattr(failure, "expected", "") or _expected(check_id, node.value),
                     curl=redactor.text(check.failure_info.code_sample),
                     exchange=_exchange(interaction, redactor),
+                    pointer=getattr(failure, "pointer", ""),
+                    keyword=getattr(failure, "keyword", ""),
                 )
             )
     return failed

@@ -44,6 +44,8 @@ class Failure:
     curl: str = ""
     exchange: Exchange | None = None
     waived_by: str | None = None  # waiver reason when a waiver covers it
+    pointer: str = ""  # JSON pointer of the offending value in the body, when a body broke its schema
+    keyword: str = ""  # the schema keyword it broke (enum, required, type, ...)
 
     @property
     def waived(self) -> bool:
@@ -83,6 +85,7 @@ class OperationResult:
     proven: int | None = None
     error_answers: Counter[str] = field(default_factory=Counter)  # "errorCode 5001" -> answers (RPC surfaces)
     not_applicable: dict[str, str] = field(default_factory=dict)  # scheduled check -> why it could not run
+    duration_s: float = 0.0  # time its cases and scenario requests took
 
     def cell(self, check: str) -> Cell:
         return self.checks.setdefault(check, Cell())
@@ -115,6 +118,9 @@ class SurfaceResult:
     operations: dict[str, OperationResult] = field(default_factory=dict)
     enum_coverage: dict[str, dict[str, Any]] = field(default_factory=dict)  # enum name -> {documented, seen}
     error: str | None = None  # the surface could not be tested at all
+    # An embedded mock: how to start the same one again (its seed and faults), to reproduce a failure
+    mock_seed: int | None = None
+    mock_faults: list[str] = field(default_factory=list)
 
 
 @dataclass

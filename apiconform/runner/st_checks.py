@@ -59,9 +59,13 @@ class ContractFailure(Failure):
     code = "AC100"
     kind_title = "Contract violated"
 
-    def __init__(self, *, operation: str, title: str, message: str, expected: str = "") -> None:
+    def __init__(
+        self, *, operation: str, title: str, message: str, expected: str = "", pointer: str = "", keyword: str = ""
+    ) -> None:
         super().__init__(operation=operation, title=title, message=message)
         self.expected = expected
+        self.pointer = pointer
+        self.keyword = keyword
 
     @property
     def _unique_key(self) -> str:
@@ -80,7 +84,12 @@ def _contract_check(check: CheckId, ctx: Any, response: Any, case: Any) -> bool 
         return SKIP
     if not verdict.ok:
         raise ContractFailure(
-            operation=case.operation.label, title=verdict.title, message=verdict.message, expected=verdict.expected
+            operation=case.operation.label,
+            title=verdict.title,
+            message=verdict.message,
+            expected=verdict.expected,
+            pointer=verdict.pointer,
+            keyword=verdict.keyword,
         )
     return PASS
 

@@ -88,6 +88,8 @@ class _SurfaceRun:
         self.emit = emit
         self.redactor = Redactor(target.secrets())
         self.outcome = SurfaceResult(surface.name, self.redactor.text(target.base_url), target.embedded)
+        if target.embedded:
+            self.outcome.mock_seed, self.outcome.mock_faults = options.seed, list(options.mock_faults)
         for op in contract.operations:
             self.outcome.operations[op.label] = OperationResult(surface.name, op.label, op.operation_id)
         self.failures: list[Failure] = []
@@ -149,6 +151,9 @@ class _SurfaceRun:
         for label, count in ctx.proven.items():
             if label in self.outcome.operations:
                 self.outcome.operations[label].proven = (self.outcome.operations[label].proven or 0) + count
+        for label, seconds in ctx.seconds.items():
+            if label in self.outcome.operations:
+                self.outcome.operations[label].duration_s += seconds
 
     def _property_phases(self, document: dict[str, Any], ctx: ScenarioContext) -> bool:
         """The schemathesis phases; False when they were interrupted."""
@@ -250,6 +255,7 @@ class _SurfaceRun:
             tested.error_answers.update(prop.error_answers.get(tested.label, {}))
             tested.cases += prop.cases.get(tested.label, 0)
             tested.statuses.update(prop.statuses.get(tested.label, {}))
+            tested.duration_s += prop.seconds.get(tested.label, 0.0)
         for (label, check), (passed, failed) in prop.cells.items():
             if label in outcome.operations:
                 cell = outcome.operations[label].cell(check)

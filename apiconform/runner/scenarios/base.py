@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import shlex
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -126,6 +126,7 @@ class ScenarioContext:
     max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
     excluded: dict[str, str] = field(default_factory=dict)  # label -> why this run does not exercise it
     proven: Counter[str] = field(default_factory=Counter)  # label -> requests answered with a documented success
+    seconds: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))  # label -> request time
     credential_sources: dict[str, str] = field(default_factory=dict)  # key -> file or variable it came from
     empty_credentials: list[str] = field(default_factory=list)  # APICONFORM_* variables set but empty
     # `run --record`: receives (label, intent, request, response) of the requests a scenario sends with an intent
@@ -216,6 +217,7 @@ class ScenarioContext:
         op = self.contract.match(method, path, json_body).operation
         if op is None or op is self.contract.rpc_endpoint:
             return
+        self.seconds[op.label] += answer.elapsed.total_seconds()
         if self.contract.proves(op, answer.status_code, answer.headers.get("content-type", ""), answer.content):
             self.proven[op.label] += 1
 
