@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from apiconform import __version__
+from apiconform.commands.contract import add_contract_argument
 from apiconform.commands.texts import COMMANDS, DESCRIPTION, EPILOG, SURFACE_NAMES
 from apiconform.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, ApiconformError, UsageError, did_you_mean
 
@@ -96,6 +97,7 @@ def _add_lint_arguments(lint: argparse.ArgumentParser) -> None:
 def _add_codegen_arguments(codegen: argparse.ArgumentParser) -> None:
     codegen.add_argument("surfaces", nargs="*", metavar="SURFACE", help=f"{SURFACE_NAMES} (default: all)")
     codegen.add_argument("--check", action="store_true", help="exit 1 and print the diff when generated/ is stale")
+    add_contract_argument(codegen, "models that parse what real servers send (observed) or only what is documented")
 
 
 def _add_mock_arguments(mock: argparse.ArgumentParser) -> None:
@@ -111,11 +113,13 @@ def _add_mock_arguments(mock: argparse.ArgumentParser) -> None:
     )
     mock.add_argument("--credentials-out", type=Path, metavar="FILE", help="write working credentials here (JSON)")
     mock.add_argument("--seed", type=int, default=0, metavar="N", help="seed for the mock's data (default: 0)")
+    add_contract_argument(mock, "answer like the real vendor (observed) or strictly as documented")
     mock.add_argument("--list-faults", action="store_true", help="list the fault profiles and exit")
 
 
 def _add_replay_arguments(replay: argparse.ArgumentParser) -> None:
     replay.add_argument("recording", type=Path, metavar="FILE", help="a recording written by `run --record FILE`")
+    add_contract_argument(replay, "re-judge by the observed contract or by the documents alone")
     replay.add_argument(
         "--report-dir",
         type=Path,
@@ -144,7 +148,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "codegen":
         from apiconform.commands.codegen import run_codegen
 
-        return run_codegen(list(args.surfaces), check_only=args.check)
+        return run_codegen(list(args.surfaces), check_only=args.check, contract=args.contract)
     if args.command == "mock":
         from apiconform.commands.mock import run_mock
 

@@ -118,6 +118,13 @@ class Verdict:
     expected: str = ""
     pointer: str = ""
     keyword: str = ""
+    # A known deviation (observed contract): the documented contract fails the answer, the observed one accepts
+    # it, on this evidence. `ok` is True (it does not fail the gate); `message` says what the documents miss.
+    evidence: tuple[str, ...] = ()
+
+    @property
+    def deviation(self) -> bool:
+        return bool(self.evidence)
 
 
 @dataclass
@@ -138,10 +145,10 @@ class Contract:
     """One surface's contract: the documented document and its exploded view. Immutable once built."""
 
     def __init__(self, document: Document, *, source: str = "<memory>") -> None:
-        self.documented = ApiSpec(document, source=source)
+        self.spec = ApiSpec(document, source=source)  # the document as written (RPC union not exploded)
         exploded = rpc.explode(document)
         self.exploded = ApiSpec(exploded, source=source)
-        self.base_paths = self.documented.base_paths()
+        self.base_paths = self.spec.base_paths()
         self.base_path = self.base_paths[0]
         self._bases = sorted(self.base_paths, key=len, reverse=True)  # longest prefix wins
         self.validator = SchemaValidator(exploded)
@@ -150,7 +157,7 @@ class Contract:
         self._rpc = (union[0], union[1].upper()) if union else None
         self._discriminator = str(union[2]["discriminator"]["propertyName"]) if union else ""
         self.error_ref = rpc.error_schema_ref(document)
-        error = self.documented.resolve({"$ref": self.error_ref}) if self.error_ref else {}
+        error = self.spec.resolve({"$ref": self.error_ref}) if self.error_ref else {}
         self._error_keys = set(error.get("required") or error.get("properties") or [])
         self.rpc_endpoint: VirtualOperation | None = None
         operations: list[VirtualOperation] = []
@@ -161,7 +168,7 @@ class Contract:
                 continue
             wire = str(op.raw.get("x-rpc-path", "/"))
             ref = op.raw["requestBody"]["content"][JSON]["schema"]["$ref"]
-            variant_schema = self.documented.resolve({"$ref": ref})
+            variant_schema = self.spec.resolve({"$ref": ref})
             operations.append(
                 VirtualOperation(
                     self.label(op.method, wire, variant),
@@ -175,7 +182,7 @@ class Contract:
             )
         if union is not None:
             path, method, _ = union
-            endpoint = next(o for o in self.documented.operations if o.path == path and o.method == method.upper())
+            endpoint = next(o for o in self.spec.operations if o.path == path and o.method == method.upper())
             self.rpc_endpoint = VirtualOperation(self.label(endpoint.method, path, None), endpoint, path)
         self.operations: tuple[VirtualOperation, ...] = tuple(operations)
         self._by_label = {op.label: op for op in self.operations}
@@ -270,7 +277,7 @@ class Contract:
     def security_met(self, op: VirtualOperation, headers: dict[str, str]) -> bool:
         """True when `headers` carry what one of the operation's security requirements asks for (a bearer token,
         an API-key header): the run authenticates there. An operation without requirements is not secured."""
-        schemes = self.documented.document.get("components", {}).get("securitySchemes", {})
+        schemes = self.spec.document.get("components", {}).get("securitySchemes", {})
         sent = {name.lower(): value for name, value in headers.items()}
         return any(
             requirement and all(_scheme_met(schemes.get(name) or {}, sent) for name in requirement)
@@ -442,14 +449,34 @@ class Contract:
         )
 
 
+CONTRACTS = ("observed", "documented")
+
+
+def overlay_path(spec_path: Path) -> Path:
+    """Where the observed overlay of a spec lives: specs/overlays/<surface>.observed.yaml."""
+    return spec_path.parent / "overlays" / f"{spec_path.stem}.observed.yaml"
+
+
 @functools.lru_cache(maxsize=16)
-def _contract_for(path: Path, _mtime_ns: int) -> Contract:
-    return Contract(load_document(path), source=str(path))
+def _contract_for(path: Path, mode: str, _stamp: tuple[int, ...]) -> Contract:
+    document = load_document(path)
+    overlay = overlay_path(path)
+    if mode == "observed" and overlay.exists():
+        from apiconform.overlay import apply_overlay, load_overlay
+
+        document, _ = apply_overlay(document, load_overlay(overlay))
+        return Contract(document, source=f"{path} + {overlay.name}")
+    return Contract(document, source=str(path))
 
 
-def contract_for(spec_path: Path) -> Contract:
-    """The contract of a spec file, built once per process (rebuilt when the file changes)."""
-    return _contract_for(spec_path.resolve(), spec_path.stat().st_mtime_ns)
+def contract_for(spec_path: Path, mode: str = "documented") -> Contract:
+    """The contract of a spec file under `mode` (the documented spec, or it plus its observed overlay), built
+    once per process (rebuilt when either file changes)."""
+    if mode not in CONTRACTS:
+        raise ValueError(f"contract mode {mode!r}: one of {CONTRACTS}")
+    overlay = overlay_path(spec_path)
+    stamp = (spec_path.stat().st_mtime_ns, overlay.stat().st_mtime_ns if overlay.exists() else 0)
+    return _contract_for(spec_path.resolve(), mode, stamp)
 
 
 def _scheme_met(scheme: dict[str, Any], sent: dict[str, str]) -> bool:

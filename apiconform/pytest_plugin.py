@@ -26,6 +26,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("apiconform", "API contract conformance (apiconform)")
     group.addoption("--apiconform", metavar="SURFACE", help="surface to test (or `all`); enables the contract tests")
     group.addoption("--apiconform-base-url", metavar="URL", help="server to test (default: embedded mock)")
+    group.addoption(
+        "--apiconform-contract",
+        choices=("observed", "documented"),
+        default="observed",
+        help="judge by the evidence-backed observed contract or by the documents alone (default observed)",
+    )
     group.addoption("--apiconform-credentials", metavar="FILE", help="credentials file (JSON/TOML)")
     group.addoption("--apiconform-profile", default="quick", help="quick | default | thorough (default quick)")
     group.addoption("--apiconform-seed", type=int, default=0)
@@ -76,6 +82,7 @@ def apiconform_result(request: pytest.FixtureRequest) -> RunResult:
         allow_writes=config.getoption("apiconform_allow_writes"),
         waivers=tuple(load_waivers(Path(waivers))) if waivers else (),
         mock_faults=tuple(config.getoption("apiconform_mock_fault")),
+        contract=config.getoption("apiconform_contract"),
     )
     return run(options)
 

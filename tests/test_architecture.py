@@ -27,6 +27,8 @@ LAYERS: list[tuple[str, ...]] = [
         "rpc",
         "checks",
         "contract",
+        "overlay",
+        "observed",
         "model_base",
         "quirks",
     ),

@@ -10,10 +10,10 @@ from apiconform.errors import EXIT_NONCONFORMANT, EXIT_OK
 from apiconform.surfaces import SURFACES, get_surface
 
 
-def run_codegen(names: list[str], *, check_only: bool) -> int:
+def run_codegen(names: list[str], *, check_only: bool, contract: str = "observed") -> int:
     surfaces = [get_surface(n) for n in names] if names else list(SURFACES.values())
     if check_only:
-        drifts = [d for d in (codegen.check(s) for s in surfaces) if d is not None]
+        drifts = [d for d in (codegen.check(s, contract) for s in surfaces) if d is not None]
         for drift in drifts:
             sys.stdout.write(drift.diff)
         if drifts:
@@ -23,6 +23,6 @@ def run_codegen(names: list[str], *, check_only: bool) -> int:
         print(f"generated models up to date for {plural(len(surfaces), 'spec')}")
         return EXIT_OK
     for surface in surfaces:
-        changed = codegen.write(surface)
+        changed = codegen.write(surface, contract)
         print(f"{surface.generated_path.name}: {'written' if changed else 'unchanged'}")
     return EXIT_OK

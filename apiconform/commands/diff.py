@@ -13,6 +13,7 @@ import dataclasses
 import sys
 from pathlib import Path
 
+from apiconform.commands.contract import add_contract_argument
 from apiconform.config import config_source, load_tool_config, string_table
 from apiconform.diff import (
     FORMATS,
@@ -20,6 +21,7 @@ from apiconform.diff import (
     at_or_above,
     diff_documents,
     load_side,
+    observed_side,
     render,
     severity_overrides,
     summary,
@@ -34,6 +36,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     side = "a spec file, or REV:path read with `git show` (e.g. main:specs/mend.yaml)"
     parser.add_argument("old", metavar="OLD", help=f"the old spec: {side}")
     parser.add_argument("new", metavar="NEW", help=f"the new spec: {side}")
+    add_contract_argument(
+        parser, "compare the observed contracts (each side plus the surface's overlay) or the documents"
+    )
     parser.add_argument("--format", default="text", choices=FORMATS, help="output format (default: %(default)s)")
     parser.add_argument(
         "--fail-on",
@@ -78,6 +83,8 @@ def run_diff(args: argparse.Namespace) -> int:
         fail_on = _choice(getattr(args, "fail_on", "breaking"), FAIL_ON, "--fail-on")
         overrides = _severity_overrides(getattr(args, "config", None))
         old, new = load_side(str(args.old)), load_side(str(args.new))
+        if getattr(args, "contract", "observed") == "observed":
+            old, new = observed_side(old), observed_side(new)
         findings = [
             dataclasses.replace(
                 f,

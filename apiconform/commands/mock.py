@@ -24,5 +24,5 @@ def run_mock(args: argparse.Namespace) -> int:
         raise UsageError(f"name the surface to mock: one of {', '.join(SURFACES)}")
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port {args.port} is out of range; use 0..65535 (0 picks a free port)")
-    mock = behaviour(args.surface, faults=args.fault, seed=args.seed)
+    mock = behaviour(args.surface, faults=args.fault, seed=args.seed, contract=args.contract)
     return serve(mock, host=args.host, port=args.port, credentials_out=args.credentials_out)

@@ -22,6 +22,7 @@ from typing import Any
 import uvicorn
 
 from apiconform.commands import plural
+from apiconform.commands.contract import add_contract_argument
 from apiconform.errors import (
     EXIT_INTERRUPTED,
     EXIT_NONCONFORMANT,
@@ -46,6 +47,7 @@ GRACEFUL_SHUTDOWN_S = 10
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("surface", metavar="SURFACE", help=f"the surface behind it: {', '.join(SURFACES)}")
+    add_contract_argument(parser, "judge the traffic by the observed contract or by the documents alone")
     parser.add_argument(
         "--upstream",
         required=True,
@@ -94,7 +96,9 @@ def run_proxy(args: argparse.Namespace) -> int:
     credentials = load_credentials(args.credentials, surface).values
     _check_options(args, formats)
     secrets = Target(surface, upstream, credentials, embedded=False).secrets()
-    recorder = ProxyRecorder(surface, upstream=upstream, secrets=secrets, max_body_bytes=args.max_body_bytes)
+    recorder = ProxyRecorder(
+        surface, upstream=upstream, secrets=secrets, max_body_bytes=args.max_body_bytes, contract=args.contract
+    )
     reports = _Reports(args.report_dir, formats)
     app = proxy_app(surface, upstream, recorder=recorder, timeout=args.timeout, on_shutdown=reports.write)
     sock = _bind(args.host, args.port)

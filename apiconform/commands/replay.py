@@ -15,7 +15,7 @@ def run_replay(args: argparse.Namespace) -> int:
 
     formats = [f.strip() for f in (args.format or ",".join(FORMATS)).split(",") if f.strip()]
     check_writable(args.report_dir, formats)
-    result = replay(load_recording(args.recording))
+    result = replay(load_recording(args.recording), contract=args.contract)
     paths = write_reports(result, args.report_dir, formats)
     print_summary(result, paths)
     return EXIT_OK if not result.blocking_failures else EXIT_NONCONFORMANT

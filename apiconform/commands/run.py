@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from apiconform.commands import plural
+from apiconform.commands.contract import add_contract_argument
 from apiconform.commands.progress import LineProgress
 from apiconform.errors import EXIT_INTERRUPTED, EXIT_NONCONFORMANT, EXIT_OK, TargetUnreachableError, UsageError
 from apiconform.mocks.faults import validate_names
@@ -28,6 +29,7 @@ TRANSPORT_CHECKS = ("not_a_server_error", "response_time")  # where a request wi
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_contract_argument(parser, "judge by the evidence-backed observed contract or by the documents alone")
     surfaces = ", ".join(SURFACES)
     parser.add_argument("surface", metavar="SURFACE|all", help=f"{surfaces}, or all of them")
     parser.add_argument("--base-url", metavar="URL", help="server to test (default: start the embedded mock)")
@@ -168,6 +170,7 @@ def _options(args: argparse.Namespace) -> RunOptions:
         mock_faults=tuple(args.mock_fault),
         record=args.record,
         max_response_bytes=args.max_response_bytes,
+        contract=args.contract,
     )
 
 

@@ -22,7 +22,7 @@ from apiconform.diff.findings import (
     counts,
     severity_overrides,
 )
-from apiconform.diff.load import load_side
+from apiconform.diff.load import load_side, observed_side
 from apiconform.diff.operations import compare_operation, compare_security_schemes, label, normalize, operations
 from apiconform.diff.render import FORMATS, render, summary
 from apiconform.diff.servers import compare_servers
@@ -40,6 +40,7 @@ __all__ = [
     "counts",
     "diff_documents",
     "load_side",
+    "observed_side",
     "render",
     "severity_overrides",
     "summary",

@@ -15,6 +15,21 @@ GIT_TIMEOUT_S = 30
 _REV_REF = re.compile(r"^(?P<rev>[^:\s]+):(?P<path>.+)$")
 
 
+def observed_side(document: dict[str, Any]) -> dict[str, Any]:
+    """One side as the observed contract: the surface's evidence overlay (`info.x-surface`) applied to it, the
+    actions that no longer find their target skipped (this side may be another version of the spec)."""
+    from apiconform.contract import overlay_path
+    from apiconform.overlay import apply_overlay, load_overlay
+    from apiconform.surfaces import SURFACES
+
+    surface = SURFACES.get(str((document.get("info") or {}).get("x-surface", "")))
+    overlay = overlay_path(surface.spec_path) if surface is not None else None
+    if overlay is None or not overlay.exists():
+        return document
+    observed, _ = apply_overlay(document, load_overlay(overlay), strict=False)
+    return observed
+
+
 def load_side(ref: str, *, cwd: Path | None = None) -> dict[str, Any]:
     """A file path (an existing file always wins), else `REV:path` as `git show` reads it (in `cwd`)."""
     if not ref:

@@ -10,30 +10,48 @@ from collections.abc import Iterable
 
 from starlette.applications import Starlette
 
+from apiconform.contract import contract_for
 from apiconform.mocks.behaviour import Behaviour
 from apiconform.mocks.clock import Clock
 from apiconform.mocks.faults import FAULTS, Fault, validate_names
-from apiconform.openapi import load_api
 from apiconform.surfaces import get_surface
 
 __all__ = ["FAULTS", "Clock", "Fault", "app", "behaviour"]
 
 
-def behaviour(surface: str, *, faults: Iterable[str] = (), clock: Clock | None = None, seed: int = 0) -> Behaviour:
-    """The stateful mock of `surface` (its `.credentials()` work against the app built from it)."""
+def behaviour(
+    surface: str,
+    *,
+    faults: Iterable[str] = (),
+    clock: Clock | None = None,
+    seed: int = 0,
+    contract: str = "observed",
+) -> Behaviour:
+    """The stateful mock of `surface` (its `.credentials()` work against the app built from it). `observed`: it
+    accepts what the real server accepts and answers like it (the spec plus its evidence overlay); `documented`:
+    strictly as the documents say."""
     from apiconform.vendors.registry import get_vendor
 
     mock = get_vendor(get_surface(surface).name).mock
-    spec = load_api(get_surface(surface).spec_path)
+    spec = contract_for(get_surface(surface).spec_path, contract).spec
     names = validate_names(tuple(faults), surface, mock.capabilities)
-    return mock(spec, clock=clock or Clock(), faults=names, seed=seed)
+    return mock(spec, clock=clock or Clock(), faults=names, seed=seed, observed=contract == "observed")
 
 
 def app(
-    surface: str | Behaviour, *, faults: Iterable[str] = (), clock: Clock | None = None, seed: int = 0
+    surface: str | Behaviour,
+    *,
+    faults: Iterable[str] = (),
+    clock: Clock | None = None,
+    seed: int = 0,
+    contract: str = "observed",
 ) -> Starlette:
     """An ASGI app serving the mock of `surface` under every base path of its spec's server URL."""
     from apiconform.mocks.engine import MockEngine
 
-    mock = surface if isinstance(surface, Behaviour) else behaviour(surface, faults=faults, clock=clock, seed=seed)
+    mock = (
+        surface
+        if isinstance(surface, Behaviour)
+        else behaviour(surface, faults=faults, clock=clock, seed=seed, contract=contract)
+    )
     return MockEngine(mock).app()

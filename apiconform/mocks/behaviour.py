@@ -56,11 +56,15 @@ class Behaviour:
     #: The vendor's status for a request that breaks the contract (first documented one wins).
     invalid_request_statuses: ClassVar[tuple[str, ...]] = ("400", "422")
 
-    def __init__(self, spec: ApiSpec, *, clock: Clock, faults: frozenset[str], seed: int = 0) -> None:
+    def __init__(
+        self, spec: ApiSpec, *, clock: Clock, faults: frozenset[str], seed: int = 0, observed: bool = False
+    ) -> None:
         self.spec = spec
         self.clock = clock
         self.faults = faults
         self.seed = seed
+        # Answer like the real vendor (the observed contract's shapes and formats), not only as documented
+        self.observed = observed
 
     def handlers(self) -> dict[str, Handler]:
         raise NotImplementedError

@@ -16,12 +16,13 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from apiconform.contract import NOT_A_SERVER_ERROR, REQUEST_TYPE_SHAPE, Judgement, Match, Verdict, contract_for
+from apiconform.contract import NOT_A_SERVER_ERROR, REQUEST_TYPE_SHAPE, Judgement, Match, Verdict
+from apiconform.observed import view_for
 from apiconform.proxy.bodies import Message, decoded_body, is_json, media_type
 from apiconform.proxy.checks import PROXY_CHECKS
 from apiconform.proxy.validate import ProxyContract
 from apiconform.redact import Redactor
-from apiconform.runner.results import Exchange, Failure, OperationResult, RunResult, SurfaceResult
+from apiconform.runner.results import Deviation, Exchange, Failure, OperationResult, RunResult, SurfaceResult
 from apiconform.surfaces import Surface, get_surface
 
 DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024
@@ -61,9 +62,11 @@ class ProxyRecorder:
         upstream: str = "",
         secrets: Iterable[str] = (),
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        contract: str = "observed",
     ) -> None:
         self.surface = surface if isinstance(surface, Surface) else get_surface(surface)
-        self.contract = ProxyContract(contract_for(self.surface.spec_path), max_body_bytes)
+        self.contract = ProxyContract(view_for(self.surface.spec_path, contract), max_body_bytes)
+        self._deviations: dict[tuple[str, str], Deviation] = {}
         self.redactor = Redactor(secrets)
         self.upstream = upstream
         self._lock = threading.Lock()
@@ -122,6 +125,8 @@ class ProxyRecorder:
                 else:
                     cell.failed += 1
             for verdict in verdicts:
+                if verdict.deviation:
+                    self._deviated(op, verdict)
                 if not verdict.ok:
                     self._fail(op.label, verdict, exchange)
             for where, values in observed.enum_values.items():
@@ -144,6 +149,15 @@ class ProxyRecorder:
         )
         self._operations[label] = op
         return op
+
+    def _deviated(self, op: OperationResult, verdict: Verdict) -> None:
+        op.cell(verdict.check).deviations += 1
+        key = (op.label, verdict.check)
+        if key in self._deviations:
+            self._deviations[key].count += 1
+        else:
+            message = self.redactor.text(verdict.message)[:EXCERPT]
+            self._deviations[key] = Deviation(self.surface.name, op.label, verdict.check, message, verdict.evidence)
 
     def _fail(self, label: str, verdict: Verdict, exchange: ObservedExchange) -> None:
         key = (label, verdict.check, verdict.title)
@@ -204,6 +218,8 @@ class ProxyRecorder:
             if not op.exercised and op.excluded is None:
                 op.excluded = NOT_CALLED
         surface = SurfaceResult(self.surface.name, self.redactor.text(self.upstream), False, operations)
+        surface.contract = self.contract.view.mode
+        surface.deviations = copy.deepcopy(list(self._deviations.values()))
         if unjudged:
             surface.error = f"{unjudged} exchange(s) could not be judged (internal error; see the proxy's log)"
         elif not any(op.cases for op in operations.values()):

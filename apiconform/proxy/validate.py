@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from apiconform.contract import NOT_A_SERVER_ERROR, Contract, Judgement, Match, Verdict, parse_json, pick_media
+from apiconform.observed import ContractView
 from apiconform.proxy.bodies import Message, decoded_body, is_json, media_type
 from apiconform.proxy.checks import CLIENT_OPERATION_KNOWN, CLIENT_REQUEST_VALID
 from apiconform.validation import parse_parameter
@@ -22,10 +23,14 @@ _KNOWN_EXPECTED = "a documented operation (method and path; Mend: a documented r
 
 @dataclass(frozen=True)
 class ProxyContract:
-    """One surface's contract, ready to match and judge proxied exchanges; safe to share between requests."""
+    """One surface's contract view, ready to match and judge proxied exchanges; safe to share between requests."""
 
-    contract: Contract
+    view: ContractView
     max_body_bytes: int = 8 * 1024 * 1024
+
+    @property
+    def contract(self) -> Contract:
+        return self.view.contract
 
     def match(self, method: str, raw_path: str, request: Message) -> Match:
         rel = self.contract.relative(raw_path)
@@ -130,6 +135,6 @@ class ProxyContract:
             answered = f"the upstream answered {status}"
             return Judgement([Verdict(NOT_A_SERVER_ERROR, status < 500, "Server error", answered)])
         body = decoded_body(response, self.max_body_bytes)
-        return self.contract.judge_response(
+        return self.view.judge_response(
             match.operation, status, response.header("content-type"), body, body_read=body is not None
         )

@@ -27,7 +27,7 @@ from apiconform.runner.results import Failure, OperationResult, RunResult, Surfa
 
 FILENAME = "report.html"
 OPEN_FAILURES = 10  # the first ones are expanded; the rest stay one line each until clicked
-_SYMBOL = {"passed": "✓", "failed": "✗", "waived": "~", "not_run": "·"}
+_SYMBOL = {"passed": "✓", "failed": "✗", "waived": "~", "not_run": "·", "known_deviation": "≈"}
 _HEADLINE = {
     # Plain check marks, not emoji: they render without an emoji font (headless browsers, minimal desktops).
     "conformant": ("ok", "✓ Conformant"),
@@ -57,7 +57,7 @@ padding:8px 4px;font-size:12px}
 table.matrix td.c{text-align:center;font-weight:700;min-width:26px;padding:4px 2px}
 td.passed{background:var(--pass-bg);color:var(--pass)}td.failed{background:var(--fail-bg);color:var(--fail)}
 td.waived{background:var(--waive-bg);color:var(--waive)}td.not_run{background:var(--none-bg);color:var(--none)}
-td.na{color:var(--muted);font-size:.75em}
+td.na{color:var(--muted);font-size:.75em}td.known_deviation{background:#efeafb;color:#7b61c4}
 td.c a{color:inherit;text-decoration:none;display:block}
 tr.unexercised td.op{background:var(--fail-bg);box-shadow:inset 4px 0 var(--fail)}
 tr.excluded td{color:var(--muted)}tr.excluded td.op{box-shadow:inset 4px 0 var(--none)}
@@ -78,7 +78,13 @@ details.failure summary{cursor:pointer;font-weight:600}details.failure summary c
 svg text{font:12px system-ui,sans-serif}.legend span{margin-right:14px}
 .sw{display:inline-block;width:11px;height:11px;border-radius:2px;margin-right:4px;vertical-align:-1px}
 """
-_COLOURS = {"passed": "#2e9d46", "failed": "#d93025", "waived": "#f0a500", "not_run": "#b8bec6"}
+_COLOURS = {
+    "passed": "#2e9d46",
+    "failed": "#d93025",
+    "waived": "#f0a500",
+    "not_run": "#b8bec6",
+    "known_deviation": "#7b61c4",
+}
 
 
 def e(value: object) -> str:

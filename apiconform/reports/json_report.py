@@ -20,9 +20,11 @@ from typing import Any
 from apiconform.checks import CHECKS
 from apiconform.runner.results import (
     VERDICT_FAILED,
+    VERDICT_KNOWN_DEVIATION,
     VERDICT_NOT_RUN,
     VERDICT_PASSED,
     VERDICT_WAIVED,
+    Deviation,
     Exchange,
     Failure,
     OperationResult,
@@ -32,7 +34,7 @@ from apiconform.runner.results import (
 
 FILENAME = "report.json"
 SCHEMA_VERSION = 1
-CELL_VERDICTS = (VERDICT_PASSED, VERDICT_FAILED, VERDICT_WAIVED, VERDICT_NOT_RUN)
+CELL_VERDICTS = (VERDICT_PASSED, VERDICT_FAILED, VERDICT_WAIVED, VERDICT_NOT_RUN, VERDICT_KNOWN_DEVIATION)
 
 
 @dataclass
@@ -150,6 +152,7 @@ def document(result: RunResult) -> dict[str, Any]:
         "totals": totals(result.operations(), result.failures).as_dict(),
         "surfaces": [_surface(result, name) for name in result.surfaces],
         "failures": [_failure(f) for f in result.failures],
+        "known_deviations": [_deviation(d) for d in result.deviations],
         "waiver_notes": list(result.waiver_notes),
         "checks": {check_id: check_info(check_id) for check_id in check_order(result)},
     }
@@ -161,6 +164,7 @@ def _surface(result: RunResult, name: str) -> dict[str, Any]:
         "surface": name,
         "base_url": surface.base_url,
         "embedded": surface.embedded,
+        "contract": surface.contract,
         "mock": _mock(name, surface),
         "error": surface.error,
         "totals": surface_totals(result, name).as_dict(),
@@ -182,11 +186,27 @@ def _operation(op: OperationResult) -> dict[str, Any]:
         "not_applicable": dict(sorted(op.not_applicable.items())),
         "statuses": {str(status): count for status, count in op.statuses.items()},
         "checks": {
-            check: {"passed": cell.passed, "failed": cell.failed, "verdict": cell.verdict}
+            check: {
+                "passed": cell.passed,
+                "failed": cell.failed,
+                "deviations": cell.deviations,
+                "verdict": cell.verdict,
+            }
             for check, cell in op.checks.items()
         },
         "enum_values": {where: sorted(values) for where, values in op.enum_values.items()},
         "response_fields": sorted(op.response_fields),
+    }
+
+
+def _deviation(deviation: Deviation) -> dict[str, Any]:
+    return {
+        "surface": deviation.surface,
+        "operation": deviation.operation,
+        "check": deviation.check,
+        "message": deviation.message,
+        "evidence": list(deviation.evidence),
+        "count": deviation.count,
     }
 
 

@@ -27,3 +27,6 @@ class RunOptions:
     mock_faults: tuple[str, ...] = ()  # embedded mocks only: run against a deliberately broken mock
     record: Path | None = None  # save every exchange for `apiconform replay`
     max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES  # bigger answers (decoded) are cut off and fail
+    # observed: judge by the documented spec plus its evidence overlay (known deviations do not fail the gate), and
+    # start embedded mocks that answer like the real vendor; documented: the documents alone.
+    contract: str = "observed"

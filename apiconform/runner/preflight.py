@@ -78,5 +78,5 @@ def credential_sources(ctx: ScenarioContext, keys: tuple[str, ...]) -> str:
 
 
 def documented_base(ctx: ScenarioContext) -> str:
-    servers = ctx.contract.documented.document.get("servers") or [{"url": "/"}]
+    servers = ctx.contract.spec.document.get("servers") or [{"url": "/"}]
     return str(servers[0].get("url", "/"))

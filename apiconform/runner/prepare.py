@@ -62,7 +62,7 @@ def _add_parameter_examples(op: dict[str, Any], discovered: dict[str, Any]) -> N
 
 def body_credential_fields(contract: Contract) -> tuple[str, ...]:
     """The credentials a spec says travel in request bodies (`info.x-body-credentials.fields`)."""
-    declared = contract.documented.document.get("info", {}).get("x-body-credentials") or {}
+    declared = contract.spec.document.get("info", {}).get("x-body-credentials") or {}
     return tuple(str(name) for name in declared.get("fields") or [])
 
 

@@ -21,15 +21,14 @@ from apiconform.contract import (
     REQUEST_TYPE_SHAPE,
     RESPONSE_SCHEMA_CONFORMANCE,
     STATUS_CODE_CONFORMANCE,
-    Contract,
     Judgement,
     Verdict,
-    contract_for,
 )
+from apiconform.observed import ContractView, view_for
 from apiconform.redact import Redactor
 from apiconform.runner import intents
 from apiconform.runner.recording import RecordedExchange, Recording
-from apiconform.runner.results import Exchange, Failure, OperationResult, RunResult, SurfaceResult
+from apiconform.runner.results import Deviation, Exchange, Failure, OperationResult, RunResult, SurfaceResult
 from apiconform.runner.scenarios.methods import ALLOW_HEADER_CONFORMANCE, UNSUPPORTED_METHOD, judge_method_probe
 from apiconform.surfaces import get_surface
 
@@ -44,7 +43,8 @@ REPLAYED_CHECKS: tuple[CheckId, ...] = (
 )
 
 
-def replay(recording: Recording) -> RunResult:
+def replay(recording: Recording, contract: str = "observed") -> RunResult:
+    """Re-judge a recording by the `contract` view (observed: known deviations do not fail)."""
     started = time.monotonic()
     result = RunResult(
         profile="replay",
@@ -53,13 +53,13 @@ def replay(recording: Recording) -> RunResult:
         check_ids=sorted(CHECKS),
     )
     for name, data in recording.surfaces.items():
-        contract = contract_for(get_surface(name).spec_path)
-        outcome = SurfaceResult(name, str(data["base_url"]), embedded=False)
-        for op in contract.operations:
+        view = view_for(get_surface(name).spec_path, contract)
+        outcome = SurfaceResult(name, str(data["base_url"]), embedded=False, contract=view.mode)
+        for op in view.contract.operations:
             outcome.operations[op.label] = OperationResult(name, op.label, op.operation_id)
         result.surfaces[name] = outcome
         for exchange in data["exchanges"]:
-            _judge(exchange, contract, outcome, result)
+            _judge(exchange, view, outcome, result)
         for tested in outcome.operations.values():
             if not tested.exercised and tested.excluded is None:
                 tested.excluded = "not in the recording"
@@ -67,7 +67,8 @@ def replay(recording: Recording) -> RunResult:
     return result
 
 
-def _judge(exchange: RecordedExchange, contract: Contract, outcome: SurfaceResult, result: RunResult) -> None:
+def _judge(exchange: RecordedExchange, view: ContractView, outcome: SurfaceResult, result: RunResult) -> None:
+    contract = view.contract
     op = contract.operation(exchange.operation)
     operation = outcome.operations.setdefault(
         exchange.operation, OperationResult(outcome.surface, exchange.operation, op.operation_id if op else "")
@@ -94,12 +95,12 @@ def _judge(exchange: RecordedExchange, contract: Contract, outcome: SurfaceResul
         probe = judge_method_probe(exchange.method, op.wire_path, exchange.status, headers.get("allow"), documented)
         judgement = Judgement(probe)
     else:
-        judgement = contract.judge_response(
-            op, exchange.status, headers.get("content-type", ""), exchange.response_body()
-        )
+        judgement = view.judge_response(op, exchange.status, headers.get("content-type", ""), exchange.response_body())
     for verdict in judgement.verdicts:
         if verdict.check not in REPLAYED_CHECKS:
             continue
+        if verdict.deviation:
+            _deviated(outcome, operation, verdict)
         if verdict.ok:
             operation.cell(verdict.check).passed += 1
         else:
@@ -107,6 +108,17 @@ def _judge(exchange: RecordedExchange, contract: Contract, outcome: SurfaceResul
     for where, values in judgement.enum_values.items():
         operation.enum_values.setdefault(where, set()).update(values)
     operation.response_fields |= judgement.fields
+
+
+def _deviated(outcome: SurfaceResult, operation: OperationResult, verdict: Verdict) -> None:
+    operation.cell(verdict.check).deviations += 1
+    for known in outcome.deviations:
+        if (known.operation, known.check) == (operation.label, verdict.check):
+            known.count += 1
+            return
+    outcome.deviations.append(
+        Deviation(outcome.surface, operation.label, verdict.check, verdict.message, verdict.evidence)
+    )
 
 
 def _fail(

@@ -15,6 +15,7 @@ VERDICT_PASSED = "passed"
 VERDICT_FAILED = "failed"
 VERDICT_WAIVED = "waived"
 VERDICT_NOT_RUN = "not_run"
+VERDICT_KNOWN_DEVIATION = "known_deviation"  # the documents reject it, recorded vendor behaviour explains it
 
 
 @dataclass
@@ -53,17 +54,32 @@ class Failure:
 
 
 @dataclass
+class Deviation:
+    """A known deviation: what the documents reject and recorded vendor behaviour explains, with its evidence."""
+
+    surface: str
+    operation: str
+    check: str
+    message: str  # what the documented contract says is wrong
+    evidence: tuple[str, ...]  # ids in specs/evidence/<surface>.yaml
+    count: int = 1
+
+
+@dataclass
 class Cell:
     """One operation x check: how many evaluations passed and failed."""
 
     passed: int = 0
     failed: int = 0
     waived: bool = False
+    deviations: int = 0  # of the passed: answers only the observed contract accepts (known deviations)
 
     @property
     def verdict(self) -> str:
         if self.failed:
             return VERDICT_WAIVED if self.waived else VERDICT_FAILED
+        if self.deviations:
+            return VERDICT_KNOWN_DEVIATION
         return VERDICT_PASSED if self.passed else VERDICT_NOT_RUN
 
 
@@ -121,6 +137,8 @@ class SurfaceResult:
     # An embedded mock: how to start the same one again (its seed and faults), to reproduce a failure
     mock_seed: int | None = None
     mock_faults: list[str] = field(default_factory=list)
+    contract: str = "documented"  # what judged it: `documented`, or `observed` (documented + evidence overlay)
+    deviations: list[Deviation] = field(default_factory=list)
 
 
 @dataclass
@@ -137,6 +155,10 @@ class RunResult:
 
     def operations(self) -> list[OperationResult]:
         return [op for s in self.surfaces.values() for op in s.operations.values()]
+
+    @property
+    def deviations(self) -> list[Deviation]:
+        return [d for s in self.surfaces.values() for d in s.deviations]
 
     @property
     def unexercised(self) -> list[OperationResult]:

@@ -18,13 +18,14 @@ import requests
 import schemathesis
 
 from apiconform.contract import Contract, Judgement, VirtualOperation
+from apiconform.observed import ContractView
 from apiconform.runner.bounds import Bounds
 from apiconform.validation import SchemaValidator
 
 
 @dataclass
 class RunScope:
-    contract: Contract
+    view: ContractView
     bounds: Bounds
     max_response_time: float | None = None
     # The vendor's reading of an answer body that rejects the caller's credentials (RPC surfaces answer so with 200)
@@ -38,6 +39,12 @@ class RunScope:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _judged: dict[int, tuple[Any, Judgement]] = field(default_factory=dict, repr=False)
     _pinned_validator: SchemaValidator | None = field(default=None, repr=False)
+    # (label, check) -> [count, message, evidence] of the known deviations the checks saw
+    deviations: dict[tuple[str, str], list[Any]] = field(default_factory=dict)
+
+    @property
+    def contract(self) -> Contract:
+        return self.view.contract
 
     def operation(self, case: Any) -> VirtualOperation | None:
         """The contract operation of a schemathesis case (it knows them by their exploded-document label)."""
@@ -51,7 +58,7 @@ class RunScope:
             if cached is not None and cached[0] is response:
                 return cached[1]
         media = response.headers.get("content-type") or [""]
-        judgement = self.contract.judge_response(op, response.status_code, str(media[0]), response.content)
+        judgement = self.view.judge_response(op, response.status_code, str(media[0]), response.content)
         with self._lock:
             if len(self._judged) > 64:  # checks of one answer run back to back: a small window suffices
                 self._judged.clear()
@@ -60,6 +67,11 @@ class RunScope:
                 self.enum_values.setdefault(op.label, {}).setdefault(where, set()).update(values)
             self.response_fields.setdefault(op.label, set()).update(judgement.fields)
         return judgement
+
+    def deviated(self, label: str, check: str, message: str, evidence: tuple[str, ...]) -> None:
+        with self._lock:
+            seen = self.deviations.setdefault((label, check), [0, message, evidence])
+            seen[0] += 1
 
     def pinned_validator(self, document: dict[str, Any]) -> SchemaValidator:
         """A validator of the prepared document (credentials pinned), built on first use."""

@@ -82,6 +82,8 @@ def _contract_check(check: CheckId, ctx: Any, response: Any, case: Any) -> bool 
     verdict = scope.judge(op, response).verdict(check)
     if verdict is None:
         return SKIP
+    if verdict.deviation:
+        scope.deviated(op.label, check, verdict.message, verdict.evidence)
     if not verdict.ok:
         raise ContractFailure(
             operation=case.operation.label,

@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 
 from apiconform.contract import Contract, VirtualOperation, contract_for
+from apiconform.observed import ContractView, view_for
 from apiconform.redact import Redactor
 from apiconform.runner.bounds import Bounds
 from apiconform.runner.credentials import load_credentials
@@ -26,7 +27,7 @@ from apiconform.runner.options import RunOptions
 from apiconform.runner.prepare import prepare
 from apiconform.runner.property import PropertyOutcome, PropertySettings, run_property
 from apiconform.runner.recording import Recording
-from apiconform.runner.results import Failure, OperationResult, SurfaceResult
+from apiconform.runner.results import Deviation, Failure, OperationResult, SurfaceResult
 from apiconform.runner.scenarios import auth, examples, methods
 from apiconform.runner.scenarios.base import ScenarioContext, Verdict
 from apiconform.runner.scope import RunScope
@@ -40,9 +41,9 @@ def run_surface(surface: Surface, options: RunOptions, emit: Emit) -> None:
     """Test one surface. Emits SurfaceFinished with everything recorded, and re-raises a KeyboardInterrupt
     after it; a target that cannot be tested at all raises its ApiconformError before any SurfaceFinished."""
     vendor = get_vendor(surface.name)
-    contract = contract_for(surface.spec_path)
+    view = view_for(surface.spec_path, options.contract)
     target = _target(surface, vendor, options)
-    run = _SurfaceRun(surface, vendor, contract, target, options, emit)
+    run = _SurfaceRun(surface, vendor, view, target, options, emit)
     interrupted = False
     try:
         probe(target, options.timeout, options.max_response_bytes)
@@ -59,12 +60,12 @@ def run_surface(surface: Surface, options: RunOptions, emit: Emit) -> None:
 
 def operation_count(surface: Surface) -> int:
     """Operations a run tests: an RPC union counts once per variant."""
-    return len(contract_for(surface.spec_path).operations)
+    return len(contract_for(surface.spec_path, "observed").operations)
 
 
 def _target(surface: Surface, vendor: Vendor, options: RunOptions) -> Target:
     if options.base_url is None:
-        return start_embedded(surface, seed=options.seed, faults=options.mock_faults)
+        return start_embedded(surface, seed=options.seed, faults=options.mock_faults, contract=options.contract)
     credentials = load_credentials(options.credentials, surface)
     url = validate_base_url(options.base_url)
     target = Target(surface, url, credentials.values, embedded=False, sources=credentials.sources)
@@ -78,19 +79,21 @@ class _SurfaceRun:
     """The state of one surface's test: its operations' results and failures, filled as verdicts come in."""
 
     def __init__(
-        self, surface: Surface, vendor: Vendor, contract: Contract, target: Target, options: RunOptions, emit: Emit
+        self, surface: Surface, vendor: Vendor, view: ContractView, target: Target, options: RunOptions, emit: Emit
     ) -> None:
         self.surface = surface
         self.vendor = vendor
-        self.contract = contract
+        self.view = view
+        self.contract: Contract = view.contract
         self.target = target
         self.options = options
         self.emit = emit
         self.redactor = Redactor(target.secrets())
         self.outcome = SurfaceResult(surface.name, self.redactor.text(target.base_url), target.embedded)
+        self.outcome.contract = view.mode
         if target.embedded:
             self.outcome.mock_seed, self.outcome.mock_faults = options.seed, list(options.mock_faults)
-        for op in contract.operations:
+        for op in self.contract.operations:
             self.outcome.operations[op.label] = OperationResult(surface.name, op.label, op.operation_id)
         self.failures: list[Failure] = []
         self.recording = Recording() if options.record else None
@@ -104,6 +107,7 @@ class _SurfaceRun:
             ctx = ScenarioContext(
                 surface=self.surface.name,
                 contract=self.contract,
+                view=self.view,
                 client=client,
                 base_url=target.base_url,
                 credentials=target.credentials,
@@ -159,7 +163,7 @@ class _SurfaceRun:
         """The schemathesis phases; False when they were interrupted."""
         options = self.options
         scope = RunScope(
-            self.contract,
+            self.view,
             Bounds(options.max_response_bytes, options.timeout),
             max_response_time=options.profile.max_response_time,
             credential_rejection=self.vendor.credential_rejection,
@@ -270,6 +274,10 @@ class _SurfaceRun:
             if label in outcome.operations:
                 for where, values in sites.items():
                     outcome.operations[label].enum_values.setdefault(where, set()).update(values)
+        for (label, check), (count, message, evidence) in sorted(scope.deviations.items()):
+            if label in outcome.operations:
+                outcome.operations[label].cell(check).deviations += count
+                outcome.deviations.append(Deviation(self.surface.name, label, check, message, evidence, count))
         if prop.errors:
             outcome.error = "; ".join(prop.errors[:3])
 

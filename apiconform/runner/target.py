@@ -115,7 +115,9 @@ def validate_base_url(url: str, option: str = "--base-url") -> str:
     return url.rstrip("/")
 
 
-def start_embedded(surface: Surface, *, seed: int = 0, faults: tuple[str, ...] = ()) -> Target:
+def start_embedded(
+    surface: Surface, *, seed: int = 0, faults: tuple[str, ...] = (), contract: str = "observed"
+) -> Target:
     """Start `apiconform mock SURFACE --port 0` in a child process and wait for its URL line."""
     tmp = Path(tempfile.mkdtemp(prefix="apiconform-mock-"))
     creds_path = tmp / "credentials.json"
@@ -131,6 +133,8 @@ def start_embedded(surface: Surface, *, seed: int = 0, faults: tuple[str, ...] =
         str(seed),
         "--credentials-out",
         str(creds_path),
+        "--contract",
+        contract,
         *(a for f in faults for a in ("--fault", f)),
     ]
     # stderr goes to a file, not a pipe: a pipe nobody reads fills up and blocks the mock mid-run.

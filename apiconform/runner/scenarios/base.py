@@ -20,6 +20,7 @@ import httpx
 
 from apiconform.checks import CheckId
 from apiconform.contract import NOT_A_SERVER_ERROR, Contract, VirtualOperation
+from apiconform.observed import ContractView
 from apiconform.openapi import ApiSpec
 from apiconform.redact import Redactor
 from apiconform.runner.profiles import Profile
@@ -115,6 +116,7 @@ class Verdict:
 class ScenarioContext:
     surface: str
     contract: Contract
+    view: ContractView
     client: httpx.Client
     base_url: str
     credentials: dict[str, Any]
@@ -139,7 +141,7 @@ class ScenarioContext:
     @property
     def spec(self) -> ApiSpec:
         """The documented spec (vendor semantics look operations up by operationId)."""
-        return self.contract.documented
+        return self.contract.spec
 
     @property
     def validator(self) -> SchemaValidator:

@@ -81,7 +81,7 @@ def _judge_example_answer(ctx: ScenarioContext, op: VirtualOperation, response: 
     if response is None:
         ctx.failed(op.label, EXAMPLE_REPLAY, "documented example got no answer", "transport error")
         return
-    judgement = ctx.contract.judge_response(
+    judgement = ctx.view.judge_response(
         op, response.status_code, response.headers.get("content-type", ""), response.content
     )
     status = judgement.verdict(STATUS_CODE_CONFORMANCE)
