@@ -63,7 +63,7 @@ class _Parser(argparse.ArgumentParser):
 
 def _build_parser() -> tuple[_Parser, dict[str, _Parser]]:
     """The top-level parser and its subparser per command (for the options of the command that was chosen)."""
-    from apiconform.commands import compare, diff, proxy, run
+    from apiconform.commands import baseline, compare, diff, proxy, run
 
     parser = _Parser(prog="apiconform", description=DESCRIPTION, epilog=EPILOG)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -76,6 +76,7 @@ def _build_parser() -> tuple[_Parser, dict[str, _Parser]]:
         "proxy": proxy.add_arguments,
         "diff": diff.add_arguments,
         "compare": compare.add_arguments,
+        "baseline": baseline.add_arguments,
         "replay": _add_replay_arguments,
         "lint": _add_lint_arguments,
         "codegen": _add_codegen_arguments,
@@ -165,6 +166,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from apiconform.commands.diff import run_diff
 
         return run_diff(args)
+    if args.command == "baseline":
+        from apiconform.commands.baseline import run_baseline
+
+        return run_baseline(args)
     if args.command == "compare":
         from apiconform.commands.compare import run_compare
 

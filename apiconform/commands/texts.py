@@ -96,6 +96,13 @@ apiconform diff main:specs/mend.yaml specs/mend.yaml --fail-on warning""",
 apiconform compare reports-old/report.json reports-new/report.json
 apiconform compare old.json new.json --format json --output drift.json""",
     ),
+    "baseline": CommandText(
+        "turn a run's failures into waivers: adopt the gate and fail only on new drift",
+        """
+apiconform run mend --base-url URL --credentials mend.json --report-dir first
+apiconform baseline first/report.json -o waivers.yaml --expires-in 90
+apiconform run mend --base-url URL --credentials mend.json --waivers waivers.yaml""",
+    ),
     "replay": CommandText(
         "re-judge a recorded run (`run --record FILE`) offline against the specs",
         """
