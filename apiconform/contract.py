@@ -19,9 +19,10 @@ from urllib.parse import unquote
 
 from apiconform import rpc
 from apiconform.checks import CheckId, declare
+from apiconform.enums import enum_sites
 from apiconform.openapi import ApiSpec, Operation, route_order
 from apiconform.spec import Document, load_document
-from apiconform.validation import SchemaValidator, Violation, enum_sites
+from apiconform.validation import SchemaValidator, Violation
 
 JSON = "application/json"
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -419,10 +420,10 @@ class Contract:
         if op.variant is not None and not self.is_error_answer(instance):
             judgement.verdicts.append(self._request_type_shape(op, schema, instance))
         undocumented = []
-        for where, value, allowed in enum_sites(self.exploded.resolve, schema, instance):
-            judgement.enum_values.setdefault(where, set()).add(value)
-            if value not in allowed:
-                undocumented.append(f"{where or '(body)'}={value!r}")
+        for site in enum_sites(self.exploded.document, schema, instance, fits=self._fits):
+            judgement.enum_values.setdefault(site.field, set()).add(site.value)
+            if site.value not in site.allowed:
+                undocumented.append(f"{site.where} ({site.field}) = {site.value!r}")
         message = f"undocumented enum value(s): {', '.join(undocumented[:5])}"
         expected = "only the enum values the contract lists"
         judgement.verdicts.append(
@@ -430,6 +431,9 @@ class Contract:
         )
         if isinstance(instance, dict):
             judgement.fields.update(str(k) for k in instance)
+
+    def _fits(self, schema: dict[str, Any], instance: Any) -> bool:
+        return not self.validator.errors(instance, schema)
 
     def _request_type_shape(self, op: VirtualOperation, schema: dict[str, Any], instance: Any) -> Verdict:
         resolved = self.exploded.resolve(schema)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import copy
 import json
 import re
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -111,31 +110,6 @@ class SchemaValidator:
 
     def is_valid(self, instance: Any, schema: dict[str, Any]) -> bool:
         return not self.errors(instance, schema)
-
-
-def enum_sites(
-    resolve: Callable[[Any], Any], schema: Any, body: Any, where: str = "", depth: int = 0
-) -> Iterator[tuple[str, str, list[Any]]]:
-    """(location, value, allowed values) for every string in `body` that sits where `schema` has an enum.
-
-    One walk for `run` (enum_documented) and `proxy`, so the enum values both report line up. Only enums of a
-    single string schema: unions of enums (anyOf) are judged by schema conformance.
-    """
-    schema = resolve(schema)
-    if not isinstance(schema, dict) or depth > 40:
-        return
-    if isinstance(schema.get("enum"), list) and isinstance(body, str):
-        yield where, body, schema["enum"]
-        return
-    for sub in schema.get("allOf", []):
-        yield from enum_sites(resolve, sub, body, where, depth + 1)
-    if isinstance(body, dict):
-        for name, sub in (schema.get("properties") or {}).items():
-            if name in body:
-                yield from enum_sites(resolve, sub, body[name], f"{where}.{name}".lstrip("."), depth + 1)
-    elif isinstance(body, list) and isinstance(schema.get("items"), dict):
-        for item in body[:50]:
-            yield from enum_sites(resolve, schema["items"], item, f"{where}[]", depth + 1)
 
 
 def parse_scalar(raw: str, schema: dict[str, Any]) -> tuple[Any, str | None]:

@@ -6,12 +6,9 @@ from __future__ import annotations
 import json
 import re
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
-
-from apiconform.openapi import ApiSpec
-from apiconform.validation import enum_sites as _enum_sites
 
 JSON = "application/json"
 
@@ -77,8 +74,3 @@ def decoded_body(message: Message, limit: int) -> bytes | None:
 
 def is_error_answer(body: Any) -> bool:
     return isinstance(body, dict) and "errorCode" in body and "errorMessage" in body
-
-
-def enum_sites(spec: ApiSpec, schema: Any, body: Any, where: str, depth: int) -> Iterator[tuple[str, str, list[Any]]]:
-    """The run's enum walk (apiconform.validation.enum_sites), so enum values line up between proxy and run."""
-    return _enum_sites(spec.resolve, schema, body, where, depth)

@@ -13,6 +13,7 @@ from apiconform.contract import Contract, VirtualOperation, contract_for
 from apiconform.observed import ContractView, view_for
 from apiconform.redact import Redactor
 from apiconform.runner.bounds import Bounds
+from apiconform.runner.coverage import fill_enum_coverage
 from apiconform.runner.credentials import load_credentials
 from apiconform.runner.events import (
     Emit,
@@ -158,6 +159,7 @@ class _SurfaceRun:
         for label, seconds in ctx.seconds.items():
             if label in self.outcome.operations:
                 self.outcome.operations[label].duration_s += seconds
+        fill_enum_coverage(self.outcome, self.contract)
 
     def _property_phases(self, document: dict[str, Any], ctx: ScenarioContext) -> bool:
         """The schemathesis phases; False when they were interrupted."""

@@ -16,6 +16,7 @@ import apiconform.proxy.checks
 import apiconform.runner.core  # noqa: F401 - declares every check a run reports
 from apiconform.checks import CHECKS
 from apiconform.contract import Contract
+from apiconform.observed import ContractView
 from apiconform.redact import Redactor
 from apiconform.runner.bounds import Bounds
 from apiconform.runner.profiles import Profile
@@ -163,7 +164,9 @@ PROFILE = Profile("test", ("examples", "coverage", "fuzzing", "stateful"), 5, 5.
 
 def property_outcome(spec: dict[str, Any], url: str, seed: int) -> PropertyOutcome:
     """The property phases of PROFILE over a tiny contract, against a server at `url`."""
-    scope = RunScope(Contract(spec), Bounds(10 * 1024 * 1024, 10.0), max_response_time=PROFILE.max_response_time)
+    scope = RunScope(
+        ContractView(Contract(spec)), Bounds(10 * 1024 * 1024, 10.0), max_response_time=PROFILE.max_response_time
+    )
     settings = PropertySettings("tiny", url, {}, PROFILE, seed=seed)
     return run_property(spec, settings, Redactor(), scope)
 
@@ -193,9 +196,11 @@ def test_stateful_and_header_checks_fail_on_a_broken_server(broken: str, check: 
 
 def test_example_valid_reports_a_documented_example_that_breaks_its_schema() -> None:
     verdicts: list[Verdict] = []
+    contract = Contract(SPEC)
     ctx = ScenarioContext(
         surface="tiny",
-        contract=Contract(SPEC),
+        contract=contract,
+        view=ContractView(contract),
         client=None,
         base_url="",
         credentials={},  # type: ignore[arg-type]

@@ -1,0 +1,118 @@
+"""Enum values where a contract documents them: in a body (which values an answer carries, and where), and in a
+schema (which fields a response documents an enum for, with what values).
+
+A field is named the way people speak of it: by the component it belongs to (`Alert.level`, `Job.status`,
+`Alert.library.licenses[].riskLevel`), or, for a schema written inline in an operation, by its place in the
+body (`body.status`). One naming for the run's checks, the enum coverage and the proxy, so their values line up.
+Every depth counts: nested objects, arrays, `$ref`s, `allOf`, and the `anyOf`/`oneOf` branches the body fits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from apiconform.spec import Document, resolve_pointer
+
+_SCHEMAS = "#/components/schemas/"
+MAX_DEPTH = 40
+_SCALARS = ("string", "integer", "number", "boolean")
+MAX_ITEMS = 50  # array items looked at per array: enough to see every value a page carries
+
+Fits = Callable[[dict[str, Any], Any], bool]  # does `body` validate against `schema`?
+
+
+@dataclass(frozen=True)
+class EnumSite:
+    where: str  # the value's place in this body: alerts[].level
+    field: str  # the schema's name for it: Alert.level
+    value: str
+    allowed: tuple[Any, ...]
+
+
+def _follow(document: Document, node: Any, field: str) -> tuple[Any, str]:
+    """The schema a `$ref` chain ends at, and the field's name: a structure is named by its component
+    (`Alert`), a value keeps the property path that reached it (`Job.status`, not its enum's own component)."""
+    component = ""
+    hops = 0
+    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and hops < 32:
+        ref = node["$ref"]
+        if ref.startswith(_SCHEMAS):
+            component = ref[len(_SCHEMAS) :]
+        node = resolve_pointer(document, ref)
+        hops += 1
+    structured = isinstance(node, dict) and (
+        any(k in node for k in ("properties", "items"))
+        or node.get("type") in ("object", "array")
+        # a union of scalars (a documented list or a pattern) is still a value, named by its field
+        or (any(k in node for k in ("allOf", "anyOf", "oneOf")) and node.get("type") not in _SCALARS)
+    )
+    if component and (structured or field == "body"):
+        field = component
+    return node, field
+
+
+def enum_sites(
+    document: Document, schema: Any, body: Any, *, fits: Fits | None = None, where: str = "", field: str = "body"
+) -> Iterator[EnumSite]:
+    """Every string in `body` that sits where `schema` documents an enum."""
+    yield from _sites(document, schema, body, fits, where, field, 0)
+
+
+def _sites(
+    document: Document, schema: Any, body: Any, fits: Fits | None, where: str, field: str, depth: int
+) -> Iterator[EnumSite]:
+    schema, field = _follow(document, schema, field)
+    if not isinstance(schema, dict) or depth > MAX_DEPTH:
+        return
+    if isinstance(schema.get("enum"), list) and isinstance(body, str):
+        yield EnumSite(where or "(body)", field, body, tuple(schema["enum"]))
+        return
+    for sub in schema.get("allOf", []):
+        yield from _sites(document, sub, body, fits, where, field, depth + 1)
+    for key in ("anyOf", "oneOf"):
+        for sub in schema.get(key, []):
+            # A branch the body does not fit documents nothing about it: its enum would be judged wrongly.
+            if fits is None or fits(sub, body):
+                yield from _sites(document, sub, body, fits, where, field, depth + 1)
+    if isinstance(body, dict):
+        for name, sub in (schema.get("properties") or {}).items():
+            if name in body:
+                yield from _sites(document, sub, body[name], fits, _join(where, name), f"{field}.{name}", depth + 1)
+    elif isinstance(body, list) and isinstance(schema.get("items"), dict):
+        for item in body[:MAX_ITEMS]:
+            yield from _sites(document, schema["items"], item, fits, f"{where}[]", f"{field}[]", depth + 1)
+
+
+def enum_fields(document: Document, schema: Any, field: str = "body") -> dict[str, tuple[Any, ...]]:
+    """Every field a schema documents an enum for (at any depth), with its values: what an answer may carry."""
+    found: dict[str, tuple[Any, ...]] = {}
+    _fields(document, schema, field, found, set(), 0)
+    return found
+
+
+def _fields(
+    document: Document, schema: Any, field: str, found: dict[str, tuple[Any, ...]], refs: set[str], depth: int
+) -> None:
+    ref = schema.get("$ref") if isinstance(schema, dict) else None
+    if isinstance(ref, str):
+        if ref in refs:
+            return  # a recursive schema: its fields are already listed
+        refs = refs | {ref}
+    schema, field = _follow(document, schema, field)
+    if not isinstance(schema, dict) or depth > MAX_DEPTH:
+        return
+    if isinstance(schema.get("enum"), list) and any(isinstance(v, str) for v in schema["enum"]):
+        found[field] = tuple(dict.fromkeys([*found.get(field, ()), *schema["enum"]]))
+    for key in ("allOf", "anyOf", "oneOf"):
+        for sub in schema.get(key, []):
+            _fields(document, sub, field, found, refs, depth + 1)
+    for name, sub in (schema.get("properties") or {}).items():
+        _fields(document, sub, f"{field}.{name}", found, refs, depth + 1)
+    if isinstance(schema.get("items"), dict):
+        _fields(document, schema["items"], f"{field}[]", found, refs, depth + 1)
+
+
+def _join(where: str, name: str) -> str:
+    return f"{where}.{name}" if where else name
