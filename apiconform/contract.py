@@ -419,12 +419,13 @@ class Contract:
         )
         if op.variant is not None and not self.is_error_answer(instance):
             judgement.verdicts.append(self._request_type_shape(op, schema, instance))
-        undocumented = []
+        undocumented: dict[str, None] = {}  # each place once, however many array items repeat it
         for site in enum_sites(self.exploded.document, schema, instance, fits=self._fits):
             judgement.enum_values.setdefault(site.field, set()).add(site.value)
             if site.value not in site.allowed:
-                undocumented.append(f"{site.where} ({site.field}) = {site.value!r}")
-        message = f"undocumented enum value(s): {', '.join(undocumented[:5])}"
+                undocumented[f"{site.where} ({site.field}) = {site.value!r}"] = None
+        more = f" and {len(undocumented) - 5} more" if len(undocumented) > 5 else ""
+        message = f"undocumented enum value(s): {', '.join(list(undocumented)[:5])}{more}"
         expected = "only the enum values the contract lists"
         judgement.verdicts.append(
             Verdict(ENUM_DOCUMENTED, not undocumented, "Undocumented enum value", message, expected)

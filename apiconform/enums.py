@@ -72,10 +72,7 @@ def _sites(
     for sub in schema.get("allOf", []):
         yield from _sites(document, sub, body, fits, where, field, depth + 1)
     for key in ("anyOf", "oneOf"):
-        for sub in schema.get(key, []):
-            # A branch the body does not fit documents nothing about it: its enum would be judged wrongly.
-            if fits is None or fits(sub, body):
-                yield from _sites(document, sub, body, fits, where, field, depth + 1)
+        yield from _union_sites(document, schema.get(key, []), body, fits, where, field, depth)
     if isinstance(body, dict):
         for name, sub in (schema.get("properties") or {}).items():
             if name in body:
@@ -83,6 +80,24 @@ def _sites(
     elif isinstance(body, list) and isinstance(schema.get("items"), dict):
         for item in body[:MAX_ITEMS]:
             yield from _sites(document, schema["items"], item, fits, f"{where}[]", f"{field}[]", depth + 1)
+
+
+def _union_sites(
+    document: Document, branches: list[Any], body: Any, fits: Fits | None, where: str, field: str, depth: int
+) -> Iterator[EnumSite]:
+    fitting = [sub for sub in branches if fits is None or fits(sub, body)]
+    # A branch the body does not fit documents nothing about it: its enum would be judged wrongly.
+    for sub in fitting:
+        yield from _sites(document, sub, body, fits, where, field, depth + 1)
+    if branches and not fitting:
+        # Nothing fits (a renamed value fits no branch): a value is undocumented only where no branch lists it.
+        merged: dict[tuple[str, str], EnumSite] = {}
+        for sub in branches:
+            for site in _sites(document, sub, body, fits, where, field, depth + 1):
+                prior = merged.get((site.where, site.value))
+                allowed = site.allowed if prior is None else prior.allowed + site.allowed
+                merged[(site.where, site.value)] = EnumSite(site.where, (prior or site).field, site.value, allowed)
+        yield from merged.values()
 
 
 def enum_fields(document: Document, schema: Any, field: str = "body") -> dict[str, tuple[Any, ...]]:
@@ -116,3 +131,18 @@ def _fields(
 
 def _join(where: str, name: str) -> str:
     return f"{where}.{name}" if where else name
+
+
+def response_enum_values(document: Document) -> set[str]:
+    """Every string enum value a documented JSON success answer of `document` may carry, at any depth."""
+    values: set[str] = set()
+    for item in (document.get("paths") or {}).values():
+        for operation in item.values() if isinstance(item, dict) else ():
+            responses = operation.get("responses") if isinstance(operation, dict) else None
+            for status, response in (responses or {}).items():
+                content = response.get("content") if str(status).startswith("2") else None
+                for media, entry in (content or {}).items():
+                    if "json" in media and isinstance(entry.get("schema"), dict):
+                        for found in enum_fields(document, entry["schema"]).values():
+                            values.update(v for v in found if isinstance(v, str))
+    return values

@@ -26,6 +26,7 @@ LAYERS: list[tuple[str, ...]] = [
         "redact",
         "rpc",
         "checks",
+        "enums",
         "contract",
         "overlay",
         "observed",

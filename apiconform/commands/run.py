@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from apiconform.commands import plural
 from apiconform.commands.contract import add_contract_argument
 from apiconform.commands.progress import LineProgress
+from apiconform.contract import contract_for
+from apiconform.enums import response_enum_values
 from apiconform.errors import EXIT_INTERRUPTED, EXIT_NONCONFORMANT, EXIT_OK, TargetUnreachableError, UsageError
 from apiconform.mocks.faults import validate_names
 from apiconform.runner.core import RunOptions, run
@@ -135,6 +138,11 @@ def run_command(args: argparse.Namespace) -> int:
     return EXIT_OK if result.conformant else EXIT_NONCONFORMANT
 
 
+def _response_enums(surface: Surface, contract: str) -> Callable[[], set[str]]:
+    """The enum values the surface's answers document (read only when a fault needs them)."""
+    return lambda: response_enum_values(contract_for(surface.spec_path, contract).spec.document)
+
+
 def _options(args: argparse.Namespace) -> RunOptions:
     """The run the arguments ask for, every value checked before anything starts (a typo costs no mock start, no
     report directory, no wait)."""
@@ -142,7 +150,12 @@ def _options(args: argparse.Namespace) -> RunOptions:
     if args.mock_fault and args.base_url:
         raise UsageError("--mock-fault only applies to the embedded mocks; drop --base-url or the fault")
     for surface in surfaces:
-        validate_names(tuple(args.mock_fault), surface.name, get_vendor(surface.name).fault_capabilities)
+        validate_names(
+            tuple(args.mock_fault),
+            surface.name,
+            get_vendor(surface.name).fault_capabilities,
+            _response_enums(surface, args.contract),
+        )
     base_url = _base_url(args, surfaces)
     if args.workers < 0:
         raise UsageError(f"--workers {args.workers}: give at least 1 (or 0 for automatic)")

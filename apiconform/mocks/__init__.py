@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from starlette.applications import Starlette
 
 from apiconform.contract import contract_for
+from apiconform.enums import response_enum_values
 from apiconform.mocks.behaviour import Behaviour
 from apiconform.mocks.clock import Clock
 from apiconform.mocks.faults import FAULTS, Fault, validate_names
@@ -34,7 +35,7 @@ def behaviour(
 
     mock = get_vendor(get_surface(surface).name).mock
     spec = contract_for(get_surface(surface).spec_path, contract).spec
-    names = validate_names(tuple(faults), surface, mock.capabilities)
+    names = validate_names(tuple(faults), surface, mock.capabilities, lambda: response_enum_values(spec.document))
     return mock(spec, clock=clock or Clock(), faults=names, seed=seed, observed=contract == "observed")
 
 

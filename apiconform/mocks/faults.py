@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,6 +81,13 @@ FAULTS: dict[str, Fault] = {
         Fault("writes-lost", "writes are acknowledged but not stored", "lost-writes"),
         Fault("async-job-stuck", "queued jobs never reach a terminal status", "async-jobs"),
         Fault(
+            "enum-renamed",
+            "one documented enum value is answered under another name wherever an answer carries it, at every depth"
+            " (enum-renamed:VALUE renames it to another spelling; enum-renamed:VALUE=NEW names the new value)",
+            "response-enums",
+            parameter="VALUE[=NEW]",
+        ),
+        Fault(
             "slow-responses",
             "every response is delayed by 1.5 seconds (slow-responses:SECONDS for another delay)",
             parameter="SECONDS",
@@ -103,10 +110,14 @@ def split_name(spec: str) -> tuple[str, str | None]:
 
 
 def validate_names(
-    names: list[str] | tuple[str, ...] | frozenset[str], surface: str, capabilities: frozenset[str]
+    names: list[str] | tuple[str, ...] | frozenset[str],
+    surface: str,
+    capabilities: frozenset[str],
+    response_enums: Callable[[], Collection[str]] | None = None,
 ) -> frozenset[str]:
     """The fault names, or a UsageError naming the unknown one, the one the surface's mock cannot show, or a
-    parameter that is wrong."""
+    parameter that is wrong. `response_enums` gives the enum values the surface's answers document, so a renamed
+    value that no answer can carry is an error, not a fault that silently changes nothing."""
     for spec in names:
         name, value = split_name(spec)
         if name not in FAULTS:
@@ -121,7 +132,33 @@ def validate_names(
             raise UsageError(f"fault {name!r} takes no parameter; write --fault {name}")
         if value is not None and fault.parameter == "SECONDS" and not _seconds(value):
             raise UsageError(f"fault {spec!r}: {value!r} is not a delay in seconds; write e.g. {name}:0.5")
+        if name == "enum-renamed":
+            _check_rename(value, surface, response_enums)
     return frozenset(names)
+
+
+def _check_rename(value: str | None, surface: str, response_enums: Callable[[], Collection[str]] | None) -> None:
+    old, _, new = (value or "").partition("=")
+    if not old or (value is not None and "=" in value and not new):
+        raise UsageError("fault 'enum-renamed' needs the value to rename: write enum-renamed:VALUE or VALUE=NEW")
+    if response_enums is not None:
+        documented = response_enums()
+        if old not in documented:
+            raise UsageError(
+                f"fault enum-renamed:{value}: no answer of {surface} documents {old!r}"
+                f"{did_you_mean(old, sorted(documented))}; pick one of its response enum values"
+            )
+
+
+def renames(names: frozenset[str]) -> dict[str, str | None]:
+    """`enum-renamed` faults (the fault may be given several times): documented value -> new name (None: derive)."""
+    out: dict[str, str | None] = {}
+    for spec in names:
+        name, value = split_name(spec)
+        if name == "enum-renamed" and value:
+            old, _, new = value.partition("=")
+            out[old] = new or None
+    return out
 
 
 def _seconds(value: str) -> bool:
@@ -137,6 +174,7 @@ class ActiveFaults:
     def __init__(self, names: frozenset[str], spec: ApiSpec) -> None:
         self.params = dict(split_name(n) for n in names)
         self.names = frozenset(self.params)
+        self.renames = renames(names)
         self.spec = spec
         # Seeded, so a run against this mock is repeatable; random, so failures do not line up with the
         # fixed request pattern of a client (e.g. a request followed by two auth probes).
@@ -179,6 +217,8 @@ class ActiveFaults:
                 _mutate_first(response.body, schema, self.spec, _drop_required)
             if "field-type-changed" in self.names:
                 _mutate_first(response.body, schema, self.spec, _flip_type)
+            if self.renames:
+                response.body = _rename(response.body, schema, self.spec, self.renames, 0)
         if "empty-success" in self.names:
             if response.content is not None:
                 response.content = b""
@@ -225,6 +265,38 @@ def _enum_mutation(body: dict[str, Any], schema: dict[str, Any]) -> bool:
             body[name] = UNDOCUMENTED_ENUM_VALUE
             return True
     return False
+
+
+def _rename(body: Any, schema: Any, spec: ApiSpec, renames: dict[str, str | None], depth: int) -> Any:
+    """`body` with every value of `renames` that sits where `schema` documents it as an enum value renamed: in
+    nested objects, arrays, maps, `$ref`s and every union branch."""
+    schema = spec.resolve(schema)
+    if not isinstance(schema, dict) or depth > 40:
+        return body
+    enum = schema.get("enum")
+    if isinstance(enum, list) and isinstance(body, str) and body in renames and body in enum:
+        return renames[body] or _other_spelling(body, enum)
+    for key in ("allOf", "anyOf", "oneOf"):
+        for branch in schema.get(key, []):
+            body = _rename(body, branch, spec, renames, depth + 1)
+    if isinstance(body, list) and isinstance(schema.get("items"), dict):
+        return [_rename(item, schema["items"], spec, renames, depth + 1) for item in body]
+    if isinstance(body, dict):
+        props = schema.get("properties") or {}
+        extra = schema.get("additionalProperties")
+        for name in list(body):
+            sub = props.get(name, extra)
+            if isinstance(sub, dict):
+                body[name] = _rename(body[name], sub, spec, renames, depth + 1)
+    return body
+
+
+def _other_spelling(value: str, enum: list[Any]) -> str:
+    """A rename a vendor could ship (a case change), unless the enum already documents that spelling too."""
+    for candidate in (value.upper(), value.title(), value.lower()):
+        if candidate != value and candidate not in enum:
+            return candidate
+    return f"{value}_RENAMED"
 
 
 def _drop_required(body: dict[str, Any], schema: dict[str, Any]) -> bool:

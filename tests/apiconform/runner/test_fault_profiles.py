@@ -38,6 +38,7 @@ EXPECTED = {
     "missing-content-disposition": {"content_disposition"},
     "intermittent-5xx": {"not_a_server_error"},
     "slow-responses": {"response_time"},
+    "enum-renamed": {"enum_documented", "response_schema_conformance"},
     "valid-input-rejected": {"positive_data_acceptance"},
     "unsupported-method-accepted": {"unsupported_method"},
     "allow-header-missing": {"allow_header_conformance"},
@@ -85,6 +86,8 @@ GATE = replace(get_profile("quick"), max_examples=2, async_timeout=1.0)
 SCALED: dict[str, tuple[str, Profile]] = {
     "slow-responses": ("slow-responses:0.15", replace(GATE, max_response_time=0.05)),
 }
+# Faults that need a parameter (every depth and surface of enum-renamed: tests/apiconform/mocks).
+SCALED["enum-renamed"] = ("enum-renamed:Completed", GATE)
 
 
 @pytest.mark.parametrize(("surface", "fault"), _cases())
