@@ -2,9 +2,10 @@
 in specs/evidence/mend.yaml), built by reshaping the documented answer the builders return. The documented mode
 never reaches this module, so it keeps the documented form exactly.
 
-- Alert lists under `alerts` (MEND-OBS-001) with upper-case levels (002) and the members real alerts carry besides
-  the documented ones (008): projectId, projectToken, modifiedDate, creation_date, status on open security alerts,
-  vulnerability.lastUpdated (014); ignored alerts carry their comment at the top level, not in the library (013).
+- Alert lists under `alerts` (MEND-OBS-001) with upper-case levels (002), fixes from WHITESOURCE_EXPERT where the
+  documents say mend_EXPERT (004), and the members real alerts carry besides the documented ones (008): projectId,
+  projectToken, modifiedDate, creation_date, status on open security alerts, vulnerability.lastUpdated (014);
+  ignored alerts carry their comment at the top level, not in the library (013).
 - Vitals dates with a UTC offset (028), vitals entries with id and requestToken (029).
 - Change-log entries with the member names real servers use (032); License objects in the Licenses answers (033);
   organization counts as integers and its creation date as a day (030); product and project ids in the listings
@@ -31,6 +32,8 @@ JSON = dict[str, Any]
 INVALID_PARAMETERS = 3000
 MISSING_FIELDS = 3010
 DUPLICATE_NAME = {"createProduct": 2001, "createProject": 2010}
+# The fix origin real servers name where the documents write the rebranded "mend_EXPERT" (MEND-OBS-004)
+EXPERT_ORIGIN = {"mend_EXPERT": "WHITESOURCE_EXPERT"}
 SYSTEM_USER = "WhiteSource System"  # what userEmail says on changes the system made (MEND-OBS-032)
 UTC_OFFSET = " +0000"
 ALERT_STATUS = {"Active": "ACTIVE", "Ignored": "IGNORED", "Resolved": "RESOLVED"}  # the report's status filter
@@ -93,10 +96,17 @@ def _alert(state: MendState, rendered: JSON) -> JSON:
     if item.status == "IGNORED":
         result["comments"] = comments if comments is not None else item.comments
     if item.vulnerability is not None:
-        result["vulnerability"] = rendered["vulnerability"] | {"lastUpdated": item.vulnerability.published}
+        vulnerability = rendered["vulnerability"] | {"lastUpdated": item.vulnerability.published}
+        vulnerability["topFix"] = _fix(vulnerability["topFix"])
+        vulnerability["allFixes"] = [_fix(f) for f in vulnerability["allFixes"]]
+        result["vulnerability"] = vulnerability
         if item.status == "ACTIVE":
             result["status"] = "OPEN"
     return result
+
+
+def _fix(fix: JSON) -> JSON:
+    return fix | {"origin": EXPERT_ORIGIN.get(fix["origin"], fix["origin"])}
 
 
 def _vitals(state: MendState, entry: JSON) -> JSON:

@@ -721,6 +721,9 @@ def test_observed_alerts_are_under_alerts_with_the_members_real_servers_send(rea
     security = [a for a in real.ok("getOrganizationIgnoredAlerts", orgToken=real.creds["orgToken"])["alerts"]
                 if a["type"] == "SECURITY_VULNERABILITY"]  # fmt: skip
     assert security and all(len(a["vulnerability"]["lastUpdated"]) == 10 for a in security)
+    alerts = real.ok("getOrganizationAlerts", orgToken=real.creds["orgToken"])["alerts"]
+    origins = {a["vulnerability"]["topFix"]["origin"] for a in alerts if "vulnerability" in a}
+    assert "WHITESOURCE_EXPERT" in origins and "mend_EXPERT" not in origins
 
 
 def test_observed_vitals_dates_carry_a_utc_offset_and_ids(real: Client) -> None:
