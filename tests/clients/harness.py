@@ -338,7 +338,7 @@ class Proxy:
     """`apiconform proxy SURFACE --upstream URL --port 0 --report-dir DIR` as a subprocess; `stop()` sends SIGTERM
     and returns the report.json it wrote."""
 
-    def __init__(self, surface: str, upstream: str, report_dir: Path) -> None:
+    def __init__(self, surface: str, upstream: str, report_dir: Path, contract: str = "observed") -> None:
         self.report_dir = report_dir
         env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
         self.process = subprocess.Popen(
@@ -356,6 +356,8 @@ class Proxy:
                 str(report_dir),
                 "--format",
                 "json",
+                "--contract",
+                contract,
             ],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -490,7 +492,7 @@ def mend_product_projects(mock: Mock, product_token: str) -> dict[str, str]:
 
 def mend_project_alerts(mock: Mock, project_token: str) -> list[dict[str, Any]]:
     answer = mock.call({"requestType": "getProjectAlerts", "projectToken": project_token})
-    return answer["apiAlertInfo"]  # type: ignore[no-any-return]
+    return answer["alerts"]  # type: ignore[no-any-return]  # the observed mock answers like the real server
 
 
 def mend_ignored_alerts(mock: Mock) -> list[dict[str, Any]]:

@@ -5,9 +5,10 @@ white list, export the ignored alerts of projects to YAML ("create") and ignore 
 ("load"). It posts to https://{host}/api/v1.4 with certificate verification on, so it talks to a TLS front whose
 throwaway CA is the only one it trusts.
 
-None of its flows completes against today's mock: every one reads an alert list or an ignored-alert field in the
-shape the real server answers, not the documented one. Each test is a strict xfail naming that shape; it turns
-into a failure (XPASS) the day the mock answers like the real server.
+Every flow reads an alert list or an ignored-alert field in the shape the real server answers, not the documented
+one: alert lists under 'alerts', the ignore comment at the top level of an ignored alert, vulnerability.lastUpdated,
+modifiedDate; and it sends excludeExtraData with getAllProjects. The mock's observed mode (the default) answers and
+accepts so, and every flow completes; against the documented mode none would (tests/clients/FINDINGS.md).
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 
 from tests.clients.harness import (
@@ -28,18 +28,6 @@ from tests.clients.harness import (
     mend_products,
     mend_projects,
     reported_operations,
-)
-
-ALERTS_KEY = (
-    "getProjectAlertsByType and getProjectAlerts answer {'alerts': [...]} on the real server; the mock answers the "
-    "documented "
-    "{'apiAlertInfo': [...]}, and the tool reads answer['alerts'] (mend_ignore_alerts/ignore_alerts.py:578, "
-    "599, 693, 707), so it finds no alert to ignore"
-)
-IGNORED_FIELDS = (
-    "each *IgnoredAlerts entry carries 'comments' at the top level and vulnerability.lastUpdated "
-    "(policy alerts: 'modifiedDate') on the real server; the mock puts 'comments' inside 'library' as documented "
-    "and has no lastUpdated, so the tool's parser drops every ignored alert (ignore_alerts.py:624-643)"
 )
 
 
@@ -58,7 +46,7 @@ def carried_over(mock: Mock) -> tuple[dict[str, Any], str, str]:
             "orgToken": mock.credentials["orgToken"],
             "alertType": "SECURITY_VULNERABILITY",
         }
-    )["apiAlertInfo"]
+    )["alerts"]
     for ignored in mend_ignored_alerts(mock):
         if ignored["type"] != "SECURITY_VULNERABILITY":
             continue
@@ -74,9 +62,6 @@ def ignored_cves(mock: Mock, project_token: str) -> set[str]:
     return {a["vulnerability"]["name"] for a in answer["alerts"] if a.get("vulnerability")}
 
 
-@pytest.mark.xfail(
-    strict=True, raises=AssertionError, reason=f"observed-mode mock needed: {IGNORED_FIELDS} and {ALERTS_KEY}"
-)
 def test_baseline_ignores_in_the_new_project_what_the_old_one_ignored(
     clients: Clients, mend: Mock, mend_https: TlsFront, workdir: Path
 ) -> None:
@@ -88,10 +73,9 @@ def test_baseline_ignores_in_the_new_project_what_the_old_one_ignored(
     assert cve in ignored_cves(mend, destination), run.describe()
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=f"observed-mode mock needed: {ALERTS_KEY}")
 def test_white_list_ignores_the_listed_cves(clients: Clients, mend: Mock, mend_https: TlsFront, workdir: Path) -> None:
     ignored, baseline, destination = carried_over(mend)
-    active = mend.call({"requestType": "getProjectAlerts", "projectToken": destination})["apiAlertInfo"]
+    active = mend.call({"requestType": "getProjectAlerts", "projectToken": destination})["alerts"]
     carried = ignored["vulnerability"]["name"]  # not this one: the baseline copy alone could ignore it
     cve = next(
         a["vulnerability"]["name"]
@@ -103,24 +87,18 @@ def test_white_list_ignores_the_listed_cves(clients: Clients, mend: Mock, mend_h
     assert cve in ignored_cves(mend, destination), run.describe()
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=f"observed-mode mock needed: {IGNORED_FIELDS}")
 def test_create_exports_the_ignored_alerts_of_every_project_to_yaml(
     clients: Clients, mend: Mock, mend_https: TlsFront, workdir: Path
 ) -> None:
     run = ignore_alerts(clients, mend, mend_https.host, workdir, "--mode", "create", "--yaml", "ignored.yaml")
     assert run.returncode == 0, run.describe()
     exported = yaml.safe_load((workdir / "ignored.yaml").read_text(encoding="utf-8"))
-    expected = {a["project"] for a in mend_ignored_alerts(mend) if a["type"] == "SECURITY_VULNERABILITY"}
+    # The tool exports ignored security alerts and ignored policy alerts (ignore_alerts.py:624-643).
+    kinds = ("SECURITY_VULNERABILITY", "REJECTED_BY_POLICY_RESOURCE")
+    expected = {a["project"] for a in mend_ignored_alerts(mend) if a["type"] in kinds}
     assert {entry["projectname"] for entry in exported} == expected
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="observed-mode mock needed: getAllProjects must accept 'excludeExtraData': true, which the tool sends "
-    "when given product tokens (mend_ignore_alerts/ignore_alerts.py:376-381); the mock refuses the field "
-    "(errorCode 2001) and the tool, swallowing the error, finds no project in the product",
-)
 def test_create_for_a_product_visits_each_of_its_projects(
     clients: Clients, mend: Mock, mend_https: TlsFront, workdir: Path
 ) -> None:
@@ -135,7 +113,6 @@ def test_create_for_a_product_visits_each_of_its_projects(
     assert asked == {p["projectToken"] for p in product_projects}
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=f"observed-mode mock needed: {ALERTS_KEY}")
 def test_load_ignores_the_alerts_a_yaml_file_lists(
     clients: Clients, mend: Mock, mend_https: TlsFront, workdir: Path
 ) -> None:
@@ -153,9 +130,12 @@ def test_the_proxy_reports_the_undocumented_field_of_the_baseline_flow(
     clients: Clients, mend: Mock, workdir: Path, tmp_path: Path
 ) -> None:
     """Baseline mode asks for policy alerts with 'excludeExtraData', a field getProjectAlertsByType does not
-    document: the proxy reports that request (client_request_valid) and nothing else."""
+    document: a proxy judging by the documents reports that request (client_request_valid), and no other request.
+    The real server takes the field (MEND-OBS-019), and so does the observed mock: nothing is refused. The same
+    proxy also fails the observed mock's alert answers (alerts under 'alerts', upper-case levels), which the
+    documents do not describe."""
     _, baseline, destination = carried_over(mend)
-    proxy = Proxy("mend", mend.url, tmp_path / "proxy-report")
+    proxy = Proxy("mend", mend.url, tmp_path / "proxy-report", contract="documented")
     front = TlsFront(clients.certificates, proxy.port)
     try:
         run = ignore_alerts(clients, mend, front.host, workdir, "-b", baseline, "-t", destination)
@@ -163,6 +143,12 @@ def test_the_proxy_reports_the_undocumented_field_of_the_baseline_flow(
         front.stop()
         report = proxy.stop()
     assert run.returncode == 0, run.describe()
-    assert reported_operations(report) == {"POST /api/v1.2#getProjectAlertsByType": {"client_request_valid"}}
-    refused = [c.request for c in mend.recorder.calls if c.error is not None]
-    assert refused == [r for r in refused if r.get("excludeExtraData") is True] and len(refused) == 1
+    reported = reported_operations(report)
+    requests = {op: checks & {"client_request_valid", "client_operation_known"} for op, checks in reported.items()}
+    assert {op: checks for op, checks in requests.items() if checks} == {
+        "POST /api/v1.2#getProjectAlertsByType": {"client_request_valid"}
+    }
+    assert any("excludeExtraData" in f["message"] for f in report["failures"] if f["check"] == "client_request_valid")
+    answers = {op for op, checks in reported.items() if checks - requests[op]}
+    assert answers == {"POST /api/v1.2#getProjectAlertsByType", "POST /api/v1.2#getProjectIgnoredAlerts"}
+    assert [c.request for c in mend.recorder.calls if c.error is not None] == []

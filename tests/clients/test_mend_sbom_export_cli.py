@@ -14,8 +14,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from tests.clients.harness import (
     Clients,
     Mock,
@@ -89,14 +87,6 @@ def test_the_spdx_report_call_is_the_one_the_proxy_reports(
     assert reported_operations(report) == {"POST /api/v1.2#getProjectSpdxReport": {"client_operation_known"}}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="observed-mode mock needed: getProjectAttributionReport must accept exportFormat 'JSON' (with "
-    "reportingScope 'LICENSES') and answer JSON whose 'detail' maps to entries {library, licenses: [{license, "
-    "licenseText}]} (mend_sbom_export_cli/sbom_export_cli.py:288-307, 251-263); the mock documents TXT/HTML only "
-    "and refuses 'JSON' (errorCode 2001), so no license text is ever collected",
-)
 def test_collects_license_texts_from_the_attribution_report(
     clients: Clients, mend: Mock, mend_https: TlsFront, workdir: Path
 ) -> None:

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from tests.clients.harness import (
     Clients,
     Mock,
@@ -27,7 +25,8 @@ from tests.clients.harness import (
 
 PRODUCT = "Payments Platform"
 DOCUMENTED_REPORTS = "inventory,attribution,due_diligence,vulnerability,source_file_inventory"
-# The tool sends "format": "xlsx" with every Excel report; these four requestTypes document no format field.
+# The tool sends "format": "xlsx" with every Excel report; these four requestTypes document no format field, which
+# the real server takes (MEND-OBS-044) and the observed mock too.
 FORMAT_REFUSED = {
     "bugs": "getProjectBugsReport",
     "in_house_libraries": "getProjectInHouseReport",
@@ -98,15 +97,6 @@ def test_saves_reports_then_deletes_all_but_the_newest_copies(
     assert [c.request_type for c in mend.recorder.calls].count("deleteProject") == len(doomed)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="observed-mode mock needed: getProjectBugsReport, getProjectInHouseReport, "
-    "getProjectLicenseCompatibilityReport and getProjectRequestHistoryReport must accept format='xlsx', which the "
-    "tool sends with every Excel report (mend_sca_cleanup_tool/sca_cleanup_tool.py:289-297); the mock refuses the "
-    "field (errorCode 2001) and the tool saves that error JSON as the .xlsx without noticing (line 238: it only "
-    "checks dict answers, and report answers are bytes)",
-)
 def test_saves_the_other_excel_reports(clients: Clients, mend: Mock, mend_https: TlsFront, workdir: Path) -> None:
     product_token = mend_products(mend)[PRODUCT]
     doomed = oldest_first(mend, product_token)[0]
@@ -160,13 +150,6 @@ def test_dry_run_by_project_tag_deletes_nothing(
     assert not any(c.request_type == "deleteProject" for c in mend.recorder.calls)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="observed-mode mock needed: projectVitals[].lastUpdatedDate carries a UTC offset on the real server "
-    "('2021-06-21 10:46:11 +0000'); the mock gives the documented 'yyyy-MM-dd HH:mm:ss', which the default mode "
-    "parses with '%Y-%m-%d %H:%M:%S %z' and crashes (mend_sca_cleanup_tool/sca_cleanup_tool.py:170)",
-)
 def test_dry_run_by_age_finds_the_stale_projects(
     clients: Clients, mend: Mock, mend_https: TlsFront, workdir: Path
 ) -> None:

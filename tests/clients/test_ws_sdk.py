@@ -11,8 +11,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from tests.clients.harness import (
     Clients,
     Mock,
@@ -82,13 +80,6 @@ def test_lists_ignored_alerts_of_a_project(clients: Clients, mend: Mock, workdir
     assert sorted(got["ignored"]) == expected
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="observed-mode mock needed: get*AlertsByType answers {'alerts': [...]} on the real server; the mock "
-    "answers the documented {'apiAlertInfo': [...]}, so WSApp.get_alerts(alert_type=...) returns the whole dict "
-    "instead of the alert list (ws_sdk/app.py:381)",
-)
 def test_lists_alerts_of_a_type(clients: Clients, mend: Mock, workdir: Path) -> None:
     got = result(drive(clients, mend, "alerts", workdir))
     expected = {
@@ -100,14 +91,6 @@ def test_lists_alerts_of_a_type(clients: Clients, mend: Mock, workdir: Path) -> 
     assert expected and set(got["alerts"]) == expected
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="observed-mode mock needed: getProjectAttributionReport must accept licenseReferenceTextPlacement "
-    "('LICENSE_SECTION') and includeVersions ('True', a string) in the body, which WSApp.get_attribution always "
-    "sends (ws_sdk/app.py:1503-1504); the mock refuses them with errorCode 2001, which the SDK reads as the real "
-    "server's 2001 'product name occupied' and crashes (KeyError, ws_sdk/app.py:221-224)",
-)
 def test_downloads_the_attribution_report(clients: Clients, mend: Mock, workdir: Path) -> None:
     got = result(drive(clients, mend, "attribution", workdir))
     html = (workdir / "attribution.html").read_text(encoding="utf-8")

@@ -19,6 +19,9 @@
   named in Content-Type; anything else gets UTF-8. The `agentInfo` object real clients add is accepted.
 - Fault `wrong-request-type-shape`: successful answers carry another requestType's JSON shape (getAllProducts',
   or getOrganizationProjectVitals' where that shape would still fit).
+- Two modes: `--contract documented` answers exactly as above; `--contract observed` (the default) validates
+  requests against the observed contract and answers like real servers (`apiconform.vendors.mend.observed`:
+  alert lists under `alerts`, dates with a UTC offset, the error codes real clients act on, ...).
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from typing import Any
 from apiconform.contract import Contract, VirtualOperation
 from apiconform.mocks.behaviour import Behaviour, Handler, MockRequest, MockResponse
 from apiconform.openapi import Operation
-from apiconform.vendors.mend import answers, files, model, routes
+from apiconform.vendors.mend import answers, files, model, observed, routes
 from apiconform.vendors.mend.call import (
     INVALID_REQUEST,
     INVALID_TOKEN,
@@ -143,10 +146,11 @@ class MendMock(Behaviour):
         return error(INVALID_USER_KEY, "Invalid userKey")
 
     def invalid(self, operation: Operation, message: str) -> MockResponse:
-        return error(INVALID_REQUEST, f"Invalid request: {message}")
+        code = observed.invalid_code(message) if self.observed else INVALID_REQUEST
+        return error(code, f"Invalid request: {message}")
 
     def not_found(self, operation: Operation, message: str = "Not Found") -> MockResponse:
-        return error(INVALID_REQUEST, message)
+        return error(observed.INVALID_PARAMETERS if self.observed else INVALID_REQUEST, message)
 
     def decode_body(self, operation: Operation, raw_body: bytes, content_type: str) -> tuple[Any, str | None]:
         try:
@@ -181,7 +185,7 @@ class MendMock(Behaviour):
         try:
             result = self._answer(request.body)
         except MendFailure as exc:
-            result = failure(exc.code, exc.message)
+            result = failure(self._code(request.body, exc.code), exc.message)
         if isinstance(result, FileAnswer):
             header = files.disposition(result.filename, extended_only=result.extended_filename)
             return MendResponse(
@@ -189,6 +193,13 @@ class MendMock(Behaviour):
             )
         media = "application/json" + (f"; charset={charset}" if charset else "")
         return MendResponse(200, result, media_type=media, charset=charset or "utf-8")
+
+    def _code(self, body: Any, code: int) -> int:
+        """The errorCode of a failure: the mock's own codes, or in observed mode the ones real servers use."""
+        if not self.observed:
+            return code
+        kind = body.get("requestType") if isinstance(body, dict) else None
+        return observed.error_code(str(kind), code)
 
     def _answer(self, body: Any) -> Any:
         if not isinstance(body, dict):
@@ -218,7 +229,7 @@ class MendMock(Behaviour):
             raise MendFailure(INVALID_REQUEST, f"Invalid request: {exc}") from None
         if "wrong-request-type-shape" in self.faults:
             return self._foreign(call, variant)
-        return result
+        return observed.reshape(call, result) if self.observed else result
 
     def _user(self, body: dict[str, Any]) -> model.User:
         key = body.get("userKey")

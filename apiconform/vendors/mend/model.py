@@ -105,6 +105,7 @@ class Alert:
     vulnerability: Vulnerability | None = None
     status: str = "ACTIVE"  # ACTIVE | IGNORED | RESOLVED
     comments: str = ""
+    modified: float | None = None  # when its status last changed (ignoreAlerts); None: never since created
 
 
 @dataclass

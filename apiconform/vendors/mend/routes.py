@@ -10,7 +10,7 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any
 
-from apiconform.vendors.mend import answers, people, reports, texts, writes
+from apiconform.vendors.mend import answers, observed, people, reports, texts, writes
 from apiconform.vendors.mend.call import Call, FileAnswer
 
 Build = Callable[[Call], Any]
@@ -96,7 +96,7 @@ ROUTES: dict[str, Build] = {
 # report suffix -> (table, filename pattern); {name} is the scope's name, {other} the second product/project
 REPORTS: dict[str, tuple[reports.Builder, str]] = {
     "InventoryReport": (reports.inventory, "{name}.xlsx"),
-    "VulnerabilityReport": (reports.vulnerabilities, "{name}.xlsx"),
+    "VulnerabilityReport": (observed.vulnerabilities, "{name}.xlsx"),  # reports.vulnerabilities, with `status`
     "ContainerVulnerabilityReport": (reports.container_vulnerabilities, "{name}.xlsx"),
     "ClusterVulnerabilityReport": (reports.cluster_vulnerabilities, "{name}.xlsx"),
     "SourceFileInventoryReport": (reports.source_files, "{name}.xlsx"),

@@ -169,7 +169,10 @@ def _ignored_alert(ctx: ScenarioContext, user_key: str, product: str) -> dict[st
     for alert in alerts or []:
         uuid = alert.get("alertUuid") if isinstance(alert, dict) else None
         library = alert.get("library") if isinstance(alert, dict) else None
-        comments = library.get("comments") if isinstance(library, dict) else None
+        # Real servers give the ignore comment on the alert; the documents show it in the library (MEND-12).
+        comments = alert.get("comments") if isinstance(alert, dict) else None
+        if not isinstance(comments, str):
+            comments = library.get("comments") if isinstance(library, dict) else None
         if isinstance(uuid, str) and isinstance(comments, str):  # without its comment, re-ignoring would change it
             return {"alertUuids": [uuid], "comments": comments}
     return {}

@@ -1,8 +1,11 @@
-"""Text answers: the licenses zip, the copyrights and notices text files, the attribution report (text/HTML)."""
+"""Text answers: the licenses zip, the copyrights and notices text files, the attribution report (text/HTML, and
+JSON with the members only the observed contract admits: exportFormat JSON, includeVersions,
+licenseReferenceTextPlacement; the documented mode refuses those requests before they get here)."""
 
 from __future__ import annotations
 
 import html
+from typing import Any
 
 from apiconform.vendors.mend import model
 from apiconform.vendors.mend.call import Call, FileAnswer
@@ -51,8 +54,9 @@ def _entries(call: Call, lib: model.Library, sections: tuple[str, ...]) -> list[
     licensed = ", ".join(lib.licenses) or ("Generic license" if generic else "")
     lines = []
     if "SUMMARY" in sections:
-        lines.append(f"{lib.name} {lib.version} ({lib.type})")
-    if "LICENSES" in sections:
+        version = "" if call.text("includeVersions") == "False" else f" {lib.version}"
+        lines.append(f"{lib.name}{version} ({lib.type})")
+    if "LICENSES" in sections and call.text("licenseReferenceTextPlacement") != "APPENDIX_SECTION":
         lines.append(f"License: {licensed}")
     if "COPYRIGHTS" in sections:
         lines.append(_copyright(lib))
@@ -63,8 +67,32 @@ def _entries(call: Call, lib: model.Library, sections: tuple[str, ...]) -> list[
     return lines
 
 
-def attribution(call: Call) -> FileAnswer:
-    """The attribution report; exportFormat TXT or HTML (case-insensitive, default the first documented: text)."""
+def _appendix(call: Call, groups: list[tuple[str, list[model.Library]]], sections: tuple[str, ...]) -> list[str]:
+    """The licenses moved to the end of the report (licenseReferenceTextPlacement APPENDIX_SECTION)."""
+    if "LICENSES" not in sections or call.text("licenseReferenceTextPlacement") != "APPENDIX_SECTION":
+        return []
+    names = sorted({name for _group, libraries in groups for lib in libraries for name in lib.licenses})
+    return ["Appendix: licenses", *(f"{name}: {_license_text(name)}" for name in names)]
+
+
+def _license_text(name: str) -> str:
+    info = LICENSE_BY_NAME.get(name)
+    return f"The full text of {name} is at {info.url}" if info is not None else ""
+
+
+def _as_json(groups: list[tuple[str, list[model.Library]]]) -> dict[str, Any]:
+    """exportFormat JSON: each group's libraries with their licenses and license texts (MEND-OBS-047)."""
+
+    def entry(lib: model.Library) -> dict[str, Any]:
+        licenses = [{"license": name, "licenseText": _license_text(name)} for name in lib.licenses]
+        return {"library": lib.filename, "licenses": licenses}
+
+    return {"detail": {name: [entry(lib) for lib in libraries] for name, libraries in groups}}
+
+
+def attribution(call: Call) -> FileAnswer | dict[str, Any]:
+    """The attribution report; exportFormat TXT, HTML or JSON (case-insensitive, default the first documented:
+    text)."""
     scope_name = call.state.scope_name(call.scope)
     sections = (call.text("reportingScope"),) if call.text("reportingScope") in SECTIONS else SECTIONS
     groups: list[tuple[str, list[model.Library]]] = []
@@ -73,6 +101,8 @@ def attribution(call: Call) -> FileAnswer:
             groups.append((project.name, [call.state.libraries[u.key_id] for u in project.usages]))
     else:
         groups.append(("Components", call.state.libraries_in(call.scope)))
+    if call.text("exportFormat").upper() == "JSON":
+        return _as_json(groups)
     header, title = call.text("reportHeader", "Attribution Report"), call.text("reportTitle")
     footer = call.text("reportFooter")
     as_html = call.text("exportFormat").upper() == "HTML"
@@ -86,6 +116,7 @@ def attribution(call: Call) -> FileAnswer:
             for lib in libraries:
                 items = "".join(f"<li>{html.escape(line)}</li>" for line in _entries(call, lib, sections))
                 parts.append(f"<ul>{items}</ul>")
+        parts += [f"<p>{html.escape(line)}</p>" for line in _appendix(call, groups, sections)]
         parts.append(f"<footer>{html.escape(footer)}</footer></body></html>")
         content, media, ext = "\n".join(parts), "text/html", "html"
     else:
@@ -94,5 +125,5 @@ def attribution(call: Call) -> FileAnswer:
             lines += [name, "=" * len(name)]
             for lib in libraries:
                 lines += [*_entries(call, lib, sections), ""]
-        content, media, ext = "\n".join([*lines, footer]), "text/plain", "txt"
+        content, media, ext = "\n".join([*lines, *_appendix(call, groups, sections), footer]), "text/plain", "txt"
     return FileAnswer(clean(content).encode("utf-8"), media, f"{scope_name}-attribution-report.{ext}")

@@ -41,7 +41,7 @@ def ignore_alerts(call: Call) -> JSON:
     comments = call.text("comments")
     for alert in found:
         before = alert.status  # ignoring an ignored alert again is allowed: it only sets the comment
-        alert.status, alert.comments = "IGNORED", comments
+        alert.status, alert.comments, alert.modified = "IGNORED", comments, call.now
         project = state.projects[alert.project_token]
         lib = state.libraries[alert.key_id]
         state.log(

@@ -1,5 +1,9 @@
 """The Mend mock through its ASGI app: every requestType's documented answer, body credentials and scopes,
 errorCode answers (always HTTP 200), writes visible to later reads, faults, concurrency. No network, no ports.
+
+The mock runs in its documented mode unless a test says otherwise; the observed mode (the default of
+`apiconform mock`) is tested at the end: every requestType answers per the observed contract, in the shapes, formats
+and error codes real servers use.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import apiconform.mocks
 from apiconform import rpc
 from apiconform.contract import contract_for
 from apiconform.mocks import Clock
+from apiconform.observed import view_for
 from apiconform.openapi import load_api
 from apiconform.redact import MASK, Redactor
 from apiconform.runner.profiles import PROFILES
@@ -32,9 +37,12 @@ from apiconform.vendors.mend import semantics
 from apiconform.vendors.mend.mock import MendMock
 
 START = 1_750_000_000.0
-SPEC = load_api(get_surface("mend").spec_path)
+SPEC_PATH = get_surface("mend").spec_path
+SPEC = load_api(SPEC_PATH)
 VARIANTS = rpc.variants(SPEC.document)
 VALIDATOR = SchemaValidator(SPEC.document)
+OBSERVED = contract_for(SPEC_PATH, "observed")
+OBSERVED_VARIANTS = rpc.variants(OBSERVED.spec.document)
 TOKENS = ("orgToken", "productToken", "projectToken")
 JSON_MEDIA = "application/json"
 BINARY_MAGIC = {
@@ -49,10 +57,11 @@ Body = dict[str, Any]
 class Client:
     """A synchronous view of one mock app (each call runs its own event loop)."""
 
-    def __init__(self, *faults: str, seed: int = 0) -> None:
-        mock = apiconform.mocks.behaviour("mend", faults=faults, clock=Clock(START), seed=seed)
+    def __init__(self, *faults: str, seed: int = 0, contract: str = "documented") -> None:
+        mock = apiconform.mocks.behaviour("mend", faults=faults, clock=Clock(START), seed=seed, contract=contract)
         assert isinstance(mock, MendMock)
         self.mock = mock
+        self.contract = contract
         self.app = apiconform.mocks.app(mock)
         self.creds = mock.credentials()
 
@@ -157,9 +166,11 @@ def valid_request(c: Client, request_type: str) -> tuple[Body, list[Body]]:
     return body | fields, setup
 
 
-def check_answer(request_type: str, response: httpx.Response) -> None:
-    """The answer is the documented success: its media type, its schema (JSON) or a named attachment (files)."""
-    variant = VARIANTS[request_type]
+def check_answer(request_type: str, response: httpx.Response, contract: str = "documented") -> None:
+    """The answer is the documented success: its media type, its schema (JSON) or a named attachment (files); under
+    the observed contract, the observed one."""
+    variant = (OBSERVED_VARIANTS if contract == "observed" else VARIANTS)[request_type]
+    validator = OBSERVED.validator if contract == "observed" else VALIDATOR
     media = response.headers["content-type"].split(";")[0]
     assert response.status_code == 200
     assert media in variant["x-response-media-types"], (media, response.text[:300])
@@ -169,7 +180,7 @@ def check_answer(request_type: str, response: httpx.Response) -> None:
         assert "content-disposition" not in response.headers
         ref = variant.get("x-response-schema")
         if ref is not None:
-            assert VALIDATOR.errors(answer, {"$ref": ref}) == []
+            assert validator.errors(answer, {"$ref": ref}) == []
         else:  # no documented shape: a domain list plus a message, never an error
             assert isinstance(answer, dict)
             assert isinstance(answer.get("message"), str)
@@ -182,13 +193,14 @@ def check_answer(request_type: str, response: httpx.Response) -> None:
         assert {"[Content_Types].xml", "xl/workbook.xml", "xl/worksheets/sheet1.xml"} <= set(names)
 
 
+@pytest.mark.parametrize("contract", ["documented", "observed"])
 @pytest.mark.parametrize("request_type", list(VARIANTS))
-def test_every_request_type_answers_its_documented_response(request_type: str) -> None:
-    c = Client()
+def test_every_request_type_answers_its_documented_response(request_type: str, contract: str) -> None:
+    c = Client(contract=contract)
     body, setup = valid_request(c, request_type)
     for step in setup:
         assert error_code(c.post(step).json()) is None
-    check_answer(request_type, c.post(body))
+    check_answer(request_type, c.post(body), contract)
 
 
 FORMATTED = [name for name, v in VARIANTS.items() if "format" in v.get("properties", {}) and "xlsx" in str(v)]
@@ -487,7 +499,8 @@ class SemanticsRun:
         self.http = httpx.Client(transport=self.transport, base_url="http://mend.test")
         self.ctx = ScenarioContext(
             surface="mend",
-            contract=contract_for(get_surface("mend").spec_path),
+            contract=contract_for(SPEC_PATH, c.contract),
+            view=view_for(SPEC_PATH, c.contract),
             client=self.http,
             base_url="http://mend.test/api/v1.2",
             credentials=dict(c.creds),
@@ -527,9 +540,11 @@ def snapshot(c: Client) -> dict[str, Any]:
     }
 
 
-@pytest.mark.parametrize("seed", [0, 1, 2])
-def test_every_request_type_is_proven_without_fuzzing(seed: int) -> None:
-    run = SemanticsRun(Client(seed=seed))
+@pytest.mark.parametrize(
+    ("seed", "contract"), [(0, "documented"), (1, "documented"), (2, "documented"), (0, "observed")]
+)
+def test_every_request_type_is_proven_without_fuzzing(seed: int, contract: str) -> None:
+    run = SemanticsRun(Client(seed=seed, contract=contract))
     # Neither has a documented example; every body a run generates for them is valid (its fields are all pinned).
     assert run.unproven() == {"getLicenses", "getProductPolicies"}
     assert run.failed() == []
@@ -676,3 +691,116 @@ def test_random_bodies_never_crash_even_with_validation_off(
     for c in strict_and_lenient:
         response = c.post(body)
         assert response.status_code == 200
+
+
+# -- the observed mode: answers like real servers (specs/overlays/mend.observed.yaml) -----------------------------
+
+
+@pytest.fixture
+def real() -> Client:
+    return Client(contract="observed")
+
+
+def test_observed_alerts_are_under_alerts_with_the_members_real_servers_send(real: Client) -> None:
+    project = real.creds["projectToken"]
+    active = real.ok("getProjectAlerts", projectToken=project)
+    assert set(active) == {"alerts"}
+    alert = active["alerts"][0]
+    assert alert["level"] in ("MAJOR", "MINOR")
+    assert alert["projectToken"] == project and isinstance(alert["projectId"], int)
+    assert alert["creation_date"] == alert["date"] == alert["modifiedDate"]
+    chosen = alert["alertUuid"]
+    real.mock.clock.advance(86_400 * 3)
+    real.ok("ignoreAlerts", orgToken=real.creds["orgToken"], alertUuids=[chosen], comments="risk accepted")
+    ignored = next(
+        a for a in real.ok("getProjectIgnoredAlerts", projectToken=project)["alerts"] if a["alertUuid"] == chosen
+    )
+    assert ignored["comments"] == "risk accepted" and "comments" not in ignored["library"]
+    assert ignored["modifiedDate"] > ignored["creation_date"]
+    assert "status" not in ignored
+    security = [a for a in real.ok("getOrganizationIgnoredAlerts", orgToken=real.creds["orgToken"])["alerts"]
+                if a["type"] == "SECURITY_VULNERABILITY"]  # fmt: skip
+    assert security and all(len(a["vulnerability"]["lastUpdated"]) == 10 for a in security)
+    alerts = real.ok("getOrganizationAlerts", orgToken=real.creds["orgToken"])["alerts"]
+    origins = {a["vulnerability"]["topFix"]["origin"] for a in alerts if "vulnerability" in a}
+    assert "WHITESOURCE_EXPERT" in origins and "mend_EXPERT" not in origins
+
+
+def test_observed_vitals_dates_carry_a_utc_offset_and_ids(real: Client) -> None:
+    vitals = real.ok("getProductProjectVitals", productToken=real.creds["productToken"])
+    assert "warningMessages" not in vitals
+    for entry in vitals["projectVitals"]:
+        assert entry["lastUpdatedDate"].endswith(" +0000") and entry["creationDate"].endswith(" +0000")
+        assert isinstance(entry["id"], int)
+    inventory = real.ok("getProjectInventory", projectToken=real.creds["projectToken"], format="json")
+    assert not inventory["projectVitals"]["lastUpdatedDate"].endswith("+0000")  # as an older capture shows it
+    warned = real.ok("getProjectVitals", projectToken=real.creds["projectToken"], orgToken=real.creds["orgToken"])
+    assert warned["warningMessages"] == ["Invalid input: orgToken"]
+
+
+def test_observed_error_codes_are_the_ones_real_clients_act_on(real: Client) -> None:
+    org, product = real.creds["orgToken"], real.creds["productToken"]
+    assert error_code(real.call("getAllProducts", orgToken=org, surprise=1)) == 3000
+    assert error_code(real.call("getAllProducts")) == 3010
+    assert error_code(real.post(None, content=b"{nope", headers={"Content-Type": JSON_MEDIA}).json()) == 3000
+    taken = real.mock.state.products[product].name
+    assert error_code(real.call("createProduct", orgToken=org, productName=taken)) == 2001
+    assert error_code(real.call("createProject", productToken=product, projectName=real.mock.project.name)) == 2010
+    assert error_code(real.call("getProjectAlerts", projectToken="f" * 64)) == 5002
+
+
+def test_observed_change_log_licenses_details_and_listings(real: Client) -> None:
+    org = real.creds["orgToken"]
+    changes = real.ok("getChangesReport", orgToken=org)["changes"]
+    system = [c for c in changes if c["operator"] == "SYSTEM"]
+    assert system and all(c["userEmail"] == "WhiteSource System" and "projectId" not in c for c in system)
+    assert all("changeCategory" in c and "category" not in c and "comment" not in c for c in changes)
+    assert all(c["orgName"] == real.mock.state.org.name for c in changes if c["operator"] == "USER")
+    libraries = real.ok("getProjectLicenses", projectToken=real.creds["projectToken"])["libraries"]
+    assert all(isinstance(lic, dict) and lic["name"] for lib in libraries for lic in lib["licenses"])
+    details = real.ok("getOrganizationDetails", orgToken=org)
+    assert isinstance(details["numberOfProjects"], int) and len(details["creationDate"]) == 10
+    projects = real.ok("getAllProjects", productToken=real.creds["productToken"], excludeExtraData=True)["projects"]
+    assert all(isinstance(p["projectId"], int) for p in projects)
+
+
+@pytest.mark.parametrize("request_type", sorted(name.replace("Report", "") for name in (
+    "getProjectBugsReport", "getProjectInHouseReport", "getProjectLicenseCompatibilityReport",
+    "getProjectRequestHistoryReport")))  # fmt: skip
+def test_observed_excel_reports_take_format_xlsx(real: Client, request_type: str) -> None:
+    body = {"requestType": f"{request_type}Report", "userKey": real.creds["userKey"], "format": "xlsx"}
+    response = real.post(body | {"projectToken": real.creds["projectToken"]})
+    check_answer(f"{request_type}Report", response, "observed")
+    assert response.headers["content-type"].startswith("application/vnd.openxmlformats")
+
+
+def test_observed_attribution_report_takes_the_sdk_members_and_answers_json(real: Client) -> None:
+    base = {"projectToken": real.creds["projectToken"], "reportingAggregationMode": "BY_PROJECT"}
+    answer = real.ok("getProjectAttributionReport", **base, reportingScope="LICENSES", exportFormat="JSON")
+    entries = answer["detail"][real.mock.project.name]
+    assert entries and all({"library", "licenses"} <= set(e) for e in entries)
+    assert all({"license", "licenseText"} == set(lic) for e in entries for lic in e["licenses"])
+
+    def text(scope: str, **sdk: str) -> str:
+        body = {"requestType": "getProjectAttributionReport", "userKey": real.creds["userKey"], **base}
+        response = real.post(body | {"exportFormat": "TXT", "reportingScope": scope, **sdk})
+        assert response.headers["content-type"].startswith("text/plain")
+        return response.content.decode()
+
+    inline, appendix = text("LICENSES"), text("LICENSES", licenseReferenceTextPlacement="APPENDIX_SECTION")
+    assert "\nLicense: " in inline and "Appendix: licenses" not in inline
+    assert "\nLicense: " not in appendix and "Appendix: licenses" in appendix
+    project_libraries = [real.mock.state.libraries[u.key_id] for u in real.mock.project.usages]
+    assert all(f"{lib.name} {lib.version} (" in text("SUMMARY", includeVersions="True") for lib in project_libraries)
+    unversioned = text("SUMMARY", includeVersions="False")
+    assert all(f"{lib.name} {lib.version} (" not in unversioned for lib in project_libraries)
+
+
+def test_observed_vulnerability_report_narrows_to_an_alert_status(real: Client) -> None:
+    def report(**status: str) -> list[Any]:
+        body = {"orgToken": real.creds["orgToken"], "format": "json", **status}
+        return list(real.ok("getOrganizationVulnerabilityReport", **body)["vulnerabilities"])
+
+    everything, active, ignored = report(), report(status="Active"), report(status="Ignored")
+    assert active and ignored and len(active) + len(ignored) <= len(everything)
+    assert not {r["name"] for r in ignored} - {r["name"] for r in everything}
