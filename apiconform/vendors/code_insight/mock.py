@@ -1,4 +1,8 @@
-"""Code Insight mock: bearer auth, paged and filtered job listing, async jobs that advance with the clock."""
+"""Code Insight mock: bearer auth, paged and filtered job listing, async jobs that advance with the clock.
+
+Jobs are stored in the documented form; in observed mode (`self.observed`) they are written, and errors answered,
+in the forms of the vendor's own job model (`observed.py`).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from typing import Any
 from apiconform.mocks.behaviour import Behaviour, Handler, MockRequest, MockResponse
 from apiconform.openapi import Operation
 from apiconform.vendors import _tokens
-from apiconform.vendors.code_insight import seed
+from apiconform.vendors.code_insight import observed, seed
 
 # Seconds after queueing at which a queued job becomes Active, then Completed.
 # A queued job's life in the mock, in (mock clock) seconds: short, so a run does not wait on it, yet long enough
@@ -27,7 +31,9 @@ class CodeInsightMock(Behaviour):
         super().__init__(*args, **kwargs)
         self._secret = _tokens.hex_token(self.seed, "code-insight-signing")
         self._token = _tokens.jwt({"sub": "admin", "iss": "codeinsight", "iat": 1700000000}, self._secret)
-        self._jobs: dict[int, dict[str, Any]] = {j["id"]: j for j in seed.seed_jobs(self.seed, self.clock.now())}
+        job_types = seed.JOB_TYPES + (observed.MAINTENANCE_JOB_TYPES if self.observed else ())
+        jobs = seed.seed_jobs(self.seed, self.clock.now(), job_types)
+        self._jobs: dict[int, dict[str, Any]] = {j["id"]: j for j in jobs}
         self._next_id = max(self._jobs) + 1
 
     def credentials(self) -> dict[str, str]:
@@ -41,6 +47,26 @@ class CodeInsightMock(Behaviour):
         claims = _tokens.decode_jwt(token, self._secret) if token else None
         return None if claims is None else {"user": claims.get("sub")}
 
+    # -- error bodies: the documented {"error": ...}, or the server's three colon-suffixed members (CI-OBS-012) --
+
+    def unauthorized(self, operation: Operation) -> MockResponse:
+        response = super().unauthorized(operation)
+        if self.observed:
+            response.body = observed.error_body("A valid bearer token is required", "InvalidAuthToken")
+        return response
+
+    def invalid(self, operation: Operation, message: str) -> MockResponse:
+        response = super().invalid(operation, message)
+        if self.observed:
+            response.body = observed.error_body(message, "InvalidRequestParameter")
+        return response
+
+    def _missing(self, request: MockRequest, what: str, ident: int) -> MockResponse:
+        response = self.not_found(request.operation, f"{what} {ident} not found")
+        if self.observed:
+            response.body = observed.error_body(f"{what} {ident} not found", f"{what}NotFound", (str(ident),))
+        return response
+
     def handlers(self) -> dict[str, Handler]:
         return {
             "exportProjectToSbomInsights": lambda r: self._queue(r, "Export to SBOM Insights"),
@@ -52,7 +78,7 @@ class CodeInsightMock(Behaviour):
     def _queue(self, request: MockRequest, job_type: str) -> MockResponse:
         project_id = request.path["projectId"]
         if project_id not in seed.PROJECT_IDS:
-            return self.not_found(request.operation, f"Project {project_id} not found")
+            return self._missing(request, "Project", project_id)
         job_id = self._next_id
         self._next_id += 1
         jobs = {} if "writes-lost" in self.faults else self._jobs
@@ -64,7 +90,9 @@ class CodeInsightMock(Behaviour):
             "triggeredBy": request.principal.get("user") or "admin",
             "queuedAt": self.clock.now(),
         }
-        return MockResponse(202, {"jobId": job_id}, headers={"Location": f"jobs/{job_id}"})
+        # Only the notices answer is evidenced with a `message` (CI-OBS-007); the export keeps the mock's {jobId}.
+        body = observed.queued_message(job_id) if self.observed and job_type == "Update Notices" else {"jobId": job_id}
+        return MockResponse(202, body, headers={"Location": f"jobs/{job_id}"})
 
     def _status(self, job: dict[str, Any]) -> str:
         if job["status"] is not None:
@@ -79,7 +107,7 @@ class CodeInsightMock(Behaviour):
         queued = job["queuedAt"]
         active = queued + ACTIVE_AFTER if status != "New" else queued
         done = queued + DONE_AFTER if status in TERMINAL else active
-        return {
+        rendered = {
             "id": job["id"],
             "jobType": job["jobType"],
             "project": seed.project(job["projectId"]),
@@ -92,11 +120,22 @@ class CodeInsightMock(Behaviour):
             "jobDetails": f"{job['jobType']} for project {job['projectId']}",
             "error": "Job failed: see server log" if status == "Failed" else "",
         }
+        return self._as_observed(rendered, job) if self.observed else rendered
+
+    @staticmethod
+    def _as_observed(rendered: dict[str, Any], job: dict[str, Any]) -> dict[str, Any]:
+        """The vendor's job model: no `server` (CI-OBS-005), upper-case status (CI-OBS-001), report types without
+        their prefix (CI-OBS-003), triggeredBy as {id, user} (CI-OBS-006)."""
+        del rendered["server"]
+        rendered["status"] = observed.status(rendered["status"])
+        rendered["jobType"] = observed.job_type(rendered["jobType"])
+        rendered["triggeredBy"] = observed.triggered_by(job["triggeredBy"], seed.user_id(job["triggeredBy"]))
+        return rendered
 
     def _get_job(self, request: MockRequest) -> MockResponse:
         job = self._jobs.get(request.path["jobId"])
         if job is None:
-            return self.not_found(request.operation, f"Job {request.path['jobId']} not found")
+            return self._missing(request, "Job", request.path["jobId"])
         return MockResponse(200, self._render(job))
 
     def _list_jobs(self, request: MockRequest) -> MockResponse:
@@ -112,7 +151,7 @@ class CodeInsightMock(Behaviour):
         return MockResponse(200, [self._render(j) for j in jobs[start : start + size]])
 
     def _matches(self, job: dict[str, Any], q: dict[str, Any]) -> bool:
-        if "jobType" in q and job["jobType"] != q["jobType"]:
+        if "jobType" in q and not observed.job_type_matches(job["jobType"], q["jobType"]):
             return False
         if "status" in q and self._status(job) != q["status"]:
             return False

@@ -32,11 +32,16 @@ def user(login: str) -> dict[str, Any]:
     return {"login": login, "name": login.title()}
 
 
+def user_id(login: str) -> int:
+    return USERS.index(login) + 1 if login in USERS else 0
+
+
 SERVER = {"id": 1, "name": "codeinsight-core"}
 
 
-def seed_jobs(seed: int, now: float) -> list[dict[str, Any]]:
-    """Jobs with ids 1..JOB_COUNT, queued in increasing time order (so newest = highest id)."""
+def seed_jobs(seed: int, now: float, job_types: tuple[str, ...] = JOB_TYPES) -> list[dict[str, Any]]:
+    """Jobs with ids 1..JOB_COUNT, queued in increasing time order (so newest = highest id), their types taken in
+    turn from `job_types`."""
     rng = random.Random(seed)
     jobs = []
     queued = now - 3000 * DAY
@@ -46,7 +51,7 @@ def seed_jobs(seed: int, now: float) -> list[dict[str, Any]]:
         jobs.append(
             {
                 "id": job_id,
-                "jobType": JOB_TYPES[job_id % len(JOB_TYPES)],
+                "jobType": job_types[job_id % len(job_types)],
                 "status": STATUSES[(job_id * 7) % len(STATUSES)],
                 "projectId": PROJECT_IDS[rng.randrange(len(PROJECT_IDS))],
                 "triggeredBy": USERS[rng.randrange(len(USERS))],

@@ -10,8 +10,11 @@ from apiconform.runner.preflight import expect_success, require_credentials
 from apiconform.runner.scenarios.base import ScenarioContext, json_of
 from apiconform.runner.scenarios.jobs import AsyncJob, check_async_job
 from apiconform.runner.scenarios.pagination import Paging, check_paging
+from apiconform.vendors.code_insight import observed
 
 TERMINAL = frozenset({"Completed", "Failed", "Canceled", "Terminated"})
+# Under the observed contract a job may also end in the vendor model's upper-case spelling (CI-OBS-001).
+TERMINAL_OBSERVED = TERMINAL | {observed.status(s) for s in TERMINAL}
 
 
 def auth_headers(credentials: dict[str, Any]) -> dict[str, str]:
@@ -47,6 +50,11 @@ def _job_id(response: httpx.Response) -> Any:
         for key in ("jobId", "id"):
             if isinstance(body.get(key), int):
                 return body[key]
+        # CI-OBS-007: the notices 202 says the id in its message, after the colon.
+        message = body.get("message")
+        tail = message.rsplit(":", 1)[-1].strip() if isinstance(message, str) and ":" in message else ""
+        if tail.isdigit():
+            return int(tail)
     location = response.headers.get("location", "")
     tail = location.rstrip("/").rsplit("/", 1)[-1]
     return int(tail) if tail.isdigit() else None
@@ -64,7 +72,8 @@ def run_scenarios(ctx: ScenarioContext) -> None:
             order_key=lambda job: job.get("id") if isinstance(job, dict) else 0,
             out_of_range=(("limit", 0), ("offset", 0), ("jobsHistoryInDays", 3651), ("jobsHistoryInDays", -1)),
             filters=(
-                ("status", "Failed", lambda job: job.get("status")),
+                # Either spelling of the status is the filtered one (CI-OBS-001); the filter takes title case.
+                ("status", "Failed", lambda job: observed.documented_status(job.get("status"))),
                 ("jobType", "Project Scan", lambda job: job.get("jobType")),
                 ("projectId", project_id, lambda job: (job.get("project") or {}).get("id")),
             ),
@@ -84,7 +93,7 @@ def run_scenarios(ctx: ScenarioContext) -> None:
                 job_path=lambda job_id: f"/jobs/{job_id}",
                 job_id=_job_id,
                 status=lambda body: body.get("status") if isinstance(body, dict) else None,
-                terminal=TERMINAL,
+                terminal=TERMINAL_OBSERVED if ctx.view.mode == "observed" else TERMINAL,
                 timeout_s=ctx.profile.async_timeout,
             ),
         )

@@ -3,6 +3,8 @@
 ALM jobs and analysis jobs are two tables with their own ids and their own connections. Posting results (at
 the project path or at the document's endpoint-line path, SDE-07/SDE-11/SDE-20/SDE-24) records a new finished
 job that later reads return. Error statuses are chosen by the base class from what each operation documents.
+In observed mode (`self.observed`) jobs are written as later SD Elements versions write them (`observed.py`), job
+POSTs answer 201, and a POST with `ready: false` queues a job that becomes ready after a short run.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any, TypeGuard
 from apiconform.mocks.behaviour import Behaviour, Handler, MockRequest, MockResponse
 from apiconform.openapi import Operation
 from apiconform.vendors import _tokens
-from apiconform.vendors.sd_elements import seed
+from apiconform.vendors.sd_elements import observed, seed
 
 KINDS = ("alm", "analysis")
 FILTERS = ("automatic", "connection", "ready", "succeeded", "user")
@@ -110,20 +112,32 @@ class SdElementsMock(Behaviour):
         }
 
     def _list(self, request: MockRequest, kind: str) -> MockResponse:
-        jobs = sorted(self._tables[kind].jobs.values(), key=lambda j: int(j["id"]))
+        stored = sorted(self._tables[kind].jobs.values(), key=lambda j: int(j["id"]))
+        jobs = [self._current(job) for job in stored]
         if "filter-ignored" not in self.faults:
             jobs = [job for job in jobs if matches(job, request.query)]
-        return MockResponse(200, {"results": [self._render(kind, job, request.principal) for job in jobs]})
+        expand = observed.expanded(request.query)
+        results = [self._render(kind, job, request.principal, expand) for job in jobs]
+        return MockResponse(200, observed.page(results) if self.observed else {"results": results})
 
     def _get(self, request: MockRequest, kind: str) -> MockResponse:
         job_id = request.path["job_id"]
         job = self._tables[kind].jobs.get(job_id)
         if job is None:
             return self.not_found(request.operation)
-        return MockResponse(200, self._render(kind, job, request.principal))
+        return MockResponse(
+            200, self._render(kind, self._current(job), request.principal, observed.expanded(request.query))
+        )
+
+    def _current(self, job: dict[str, Any]) -> dict[str, Any]:
+        """A queued job (observed `ready: false` POST) as the clock has it: not ready until its run is over, then
+        with the outcome it was posted with."""
+        done_at = job.get("done_at")
+        return job if done_at is None or self.clock.now() < done_at else {**job, **job["outcome"]}
 
     def _post(self, request: MockRequest, kind: str) -> MockResponse:
-        """Record the posted results as a new finished job of the connection they name."""
+        """Record the posted results as a new finished job of the connection they name (observed mode: a body with
+        `ready: false` queues a run instead)."""
         table = self._tables[kind]
         project_id = request.path.get("project_id")  # absent on the endpoint-line path: the connection says
         if project_id is not None and project_id not in self._projects:
@@ -146,17 +160,25 @@ class SdElementsMock(Behaviour):
             "last_run": self.clock.now(),
             "connection": connection["id"],
         }
+        if results.get("ready") is False:  # only the observed contract lets `ready` in (SDE-OBS-004): queue a run
+            outcome = {key: job[key] for key in ("ready", "result_message")}
+            outcome["succeeded"] = results.get("succeeded", True) is True  # a queued run succeeds unless told
+            job.update(ready=0, succeeded=False, result_message="", outcome=outcome)
+            job["done_at"] = self.clock.now() + observed.QUEUED_RUN_S
         if "writes-lost" not in self.faults:
             table.jobs[job_id] = job
-        return MockResponse(200, self._render(kind, job, request.principal))
+        # SDE-OBS-001: later versions answer a job-creating POST with 201 Created.
+        return MockResponse(201 if self.observed else 200, self._render(kind, job, request.principal))
 
-    def _render(self, kind: str, job: dict[str, Any], principal: dict[str, Any]) -> dict[str, Any]:
+    def _render(
+        self, kind: str, job: dict[str, Any], principal: dict[str, Any], expand: frozenset[str] = frozenset()
+    ) -> dict[str, Any]:
         """A fresh JSON object (fault profiles mutate answers in place): params only for connection editors."""
         stored = self._tables[kind].connections[job["connection"]]
         connection = {key: value for key, value in stored.items() if key != "params"}
         if principal.get("edits_connections", True):
             connection["params"] = dict(stored["params"])
-        return {
+        rendered = {
             "id": job["id"],
             "user": job["user"],
             "succeeded": job["succeeded"],
@@ -166,6 +188,9 @@ class SdElementsMock(Behaviour):
             "last_run": seed.timestamp(job["last_run"]),
             "connection": connection,
         }
+        if not self.observed:
+            return rendered
+        return observed.job(rendered, self._users[job["user"]], job["automatic"], expand)
 
 
 def _is_int(value: Any) -> TypeGuard[int]:

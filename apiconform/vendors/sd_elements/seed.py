@@ -22,15 +22,22 @@ class User:
     id: int
     username: str
     edits_connections: bool  # 'Edit ALM connections' / 'Edit security tool connections': sees `params`
+    first_name: str
+    last_name: str
+
+    @property
+    def email(self) -> str:
+        """Later SD Elements versions name a job's user by e-mail (SDE-OBS-002)."""
+        return f"{self.username}@example.com"
 
 
 USERS = (
-    User(1, "admin", True),
-    User(2, "jsmith", True),
-    User(3, "mlee", False),
-    User(5, "alm-sync", True),
-    User(8, "scanner-bot", True),
-    User(13, "auditor", False),
+    User(1, "admin", True, "Site", "Admin"),
+    User(2, "jsmith", True, "Jane", "Smith"),
+    User(3, "mlee", False, "Min", "Lee"),
+    User(5, "alm-sync", True, "ALM", "Sync"),
+    User(8, "scanner-bot", True, "Scanner", "Bot"),
+    User(13, "auditor", False, "Audra", "Reyes"),
 )
 AUTOMATION_USERS = (5, 8)  # the users that automatic runs are recorded under
 

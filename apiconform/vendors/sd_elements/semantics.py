@@ -54,20 +54,28 @@ def _field(name: str) -> Any:
     return lambda job: job.get(name) if isinstance(job, dict) else None
 
 
+def _user_id(job: Any) -> Any:
+    """The id of a job's user: the documented integer, or the id of the `expand=user` object (SDE-OBS-002)."""
+    user = job.get("user") if isinstance(job, dict) else None
+    return user.get("id") if isinstance(user, dict) else user
+
+
 def run_scenarios(ctx: ScenarioContext) -> None:
+    # Later versions name a job's user by e-mail; `expand=user` gives the object with the id the filter takes.
+    expand = {"expand": "user"} if ctx.view.mode == "observed" else {}
     for kind in ("alm", "analysis"):
         path = f"/api/v2/jobs/{kind}/"
-        jobs = _results(json_of(ctx.call("GET", path))) or []
+        jobs = _results(json_of(ctx.call("GET", path, params=expand or None))) or []
         sample = next((j for j in jobs if isinstance(j, dict)), {})
         filters: list[tuple[str, Any, Any]] = [
             ("automatic", True, _field("automatic")),
             ("succeeded", False, _field("succeeded")),
         ]
-        if isinstance(sample.get("user"), int):
-            filters.append(("user", sample["user"], _field("user")))
+        if isinstance(_user_id(sample), int):
+            filters.append(("user", _user_id(sample), _user_id))
         if isinstance(_connection(sample).get("id"), int):
             filters.append(("connection", _connection(sample)["id"], lambda job: _connection(job).get("id")))
-        check_filters(ctx, f"GET {path}", path, _results, tuple(filters))
+        check_filters(ctx, f"GET {path}", path, _results, tuple(filters), expand)
         if ctx.allow_writes and _connection(sample).get("project"):
             _post_and_read_back(ctx, kind, sample)
 

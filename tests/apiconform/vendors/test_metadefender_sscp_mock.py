@@ -14,10 +14,10 @@ import httpx
 import pytest
 
 import apiconform.mocks
-from apiconform.contract import contract_for
 from apiconform.errors import UsageError
 from apiconform.mocks import Clock
 from apiconform.mocks.behaviour import Behaviour
+from apiconform.observed import view_for
 from apiconform.redact import Redactor
 from apiconform.runner.profiles import get_profile
 from apiconform.runner.scenarios.base import ScenarioContext, Verdict
@@ -454,9 +454,12 @@ class AsgiTransport(httpx.BaseTransport):
 def scenario_context(client: Client, *, allow_writes: bool) -> tuple[ScenarioContext, list[Verdict], AsgiTransport]:
     verdicts: list[Verdict] = []
     transport = AsgiTransport(client.app)
+    # The mock answers under the observed contract (the default), so the scenarios judge by that view too.
+    view = view_for(get_surface("metadefender-sscp").spec_path, "observed")
     ctx = ScenarioContext(
         surface="metadefender-sscp",
-        contract=contract_for(get_surface("metadefender-sscp").spec_path),
+        contract=view.contract,
+        view=view,
         client=httpx.Client(transport=transport),
         base_url="http://mds.test",
         credentials=dict(client.creds),
@@ -517,8 +520,7 @@ def test_discovery_reads_the_documented_service_list(client: Client) -> None:
 def test_a_run_that_may_write_discovers_only_ids_no_write_addresses(client: Client) -> None:
     ctx, _, _ = scenario_context(client, allow_writes=True)
     assert set(semantics.discover(ctx)) == set(semantics.READ_ONLY_IDS)
-    contract = contract_for(get_surface("metadefender-sscp").spec_path)
-    for op in contract.operations:
+    for op in ctx.contract.operations:
         names = {p.name for p in op.operation.parameters if p.location in ("path", "query")}
         assert not (op.is_write and names & set(semantics.READ_ONLY_IDS)), op.label
 

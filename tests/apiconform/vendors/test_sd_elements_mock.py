@@ -1,7 +1,9 @@
 """The SD Elements mock through its ASGI app: token auth, job filters, posted results, errors, faults.
 
 Error statuses come from what the spec documents (the base class picks them), so the assertions accept the
-documented code where the spec's choice decides it (401 vs the base class's 403 for a missing token).
+documented code where the spec's choice decides it (401 vs the base class's 403 for a missing token). Most tests
+drive the documented mode, whose answers must stay exactly as the document shows; the last section covers the
+observed mode (the default of `apiconform mock`), which answers as later SD Elements versions do.
 """
 
 from __future__ import annotations
@@ -52,8 +54,11 @@ class Client:
         return results
 
 
-def make(*faults: str, seed: int = 0) -> Client:
-    return Client(apiconform.mocks.behaviour("sd-elements", faults=faults, clock=Clock(START), seed=seed))
+def make(*faults: str, seed: int = 0, contract: str = "documented") -> Client:
+    behaviour = apiconform.mocks.behaviour(
+        "sd-elements", faults=faults, clock=Clock(START), seed=seed, contract=contract
+    )
+    return Client(behaviour)
 
 
 @pytest.fixture
@@ -285,3 +290,65 @@ def test_any_combination_of_filters_returns_exactly_the_matching_jobs(kind: str,
     got = SHARED.jobs(kind, **{name: _query(value) for name, value in filters.items()})
     expected = [j for j in EVERYTHING[kind] if all(_matches(j, n, v) for n, v in filters.items())]
     assert got == expected
+
+
+# -- observed mode: how later SD Elements versions answer (specs/overlays/sd-elements.observed.yaml) --------------
+
+
+@pytest.fixture
+def observed() -> Client:
+    return make(contract="observed")
+
+
+def _job_schema(client: Client, kind: str) -> dict[str, Any]:
+    return {"$ref": f"#/components/schemas/{'AlmJob' if kind == 'alm' else 'AnalysisJob'}"}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_observed_lists_are_pages_of_jobs_named_by_email(observed: Client, kind: str) -> None:
+    page = observed.request("GET", f"/api/v2/jobs/{kind}/").json()
+    assert (page["count"], page["next"], page["previous"]) == (len(page["results"]), None, None)  # SDE-OBS-007
+    jobs, users = page["results"], {u.id: u for u in seed.USERS}
+    assert {j["user"] for j in jobs} <= {u.email for u in users.values()}  # SDE-OBS-002
+    assert {type(j["ready"]) for j in jobs} == {bool}  # SDE-OBS-003
+    assert {j["triggered_by"] for j in jobs if j["automatic"]} == {""}  # SDE-OBS-005: the schedule started it
+    assert all(j["triggered_by"] == j["user"] for j in jobs if not j["automatic"])
+    documented = [j["id"] for j in make().jobs(kind)]
+    assert [j["id"] for j in jobs] == documented  # same jobs, other forms
+    validator = SchemaValidator(observed.behaviour.spec.document)
+    assert all(validator.errors(j, _job_schema(observed, kind)) == [] for j in jobs)
+
+
+def test_observed_expand_answers_user_and_triggered_by_as_objects(observed: Client) -> None:
+    manual = next(j for j in observed.jobs("alm") if not j["automatic"])
+    job = observed.request("GET", f"/api/v2/jobs/alm/{manual['id']}", params={"expand": "user,triggered_by"}).json()
+    assert job["user"] == job["triggered_by"]
+    assert job["user"]["email"] == manual["user"] and isinstance(job["user"]["id"], int)
+    filtered = observed.jobs("alm", user=str(job["user"]["id"]), expand="user")
+    assert filtered and {j["user"]["id"] for j in filtered} == {job["user"]["id"]}
+    documented = make().request("GET", "/api/v2/jobs/alm/12", params={"expand": "user"}).json()
+    assert isinstance(documented["user"], int)  # the documented contract has no `expand`: ignored
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_observed_posts_answer_201_created(observed: Client, kind: str) -> None:
+    response = observed.request("POST", f"/api/v2/projects/1/jobs/{kind}/", json=RESULTS)
+    assert response.status_code == 201, response.text  # SDE-OBS-001 (the documented mode answers 200, above)
+    assert response.json()["user"] == "admin@example.com"
+    assert observed.request("GET", f"/api/v2/jobs/{kind}/{response.json()['id']}").json() == response.json()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_observed_ready_false_queues_a_job_that_finishes(observed: Client, kind: str) -> None:
+    body = {"connection": 12, "automatic": False, "ready": False}  # SDE-OBS-004: no result_message, no succeeded
+    assert make().request("POST", f"/api/v2/jobs/{kind}/", json=body).status_code == 400  # not documented
+    queued = observed.request("POST", f"/api/v2/jobs/{kind}/", json=body)
+    assert queued.status_code == 201, queued.text
+    assert (queued.json()["ready"], queued.json()["succeeded"]) == (False, False)
+    path = f"/api/v2/jobs/{kind}/{queued.json()['id']}"
+    assert observed.jobs(kind, ready="false")[-1]["id"] == queued.json()["id"]
+    observed.behaviour.clock.advance(1)
+    finished = observed.request("GET", path).json()
+    assert (finished["ready"], finished["succeeded"], finished["result_message"]) == (True, True, "")
+    results = {**RESULTS, "ready": True}  # results may say `ready` too (true by default)
+    assert observed.request("POST", f"/api/v2/jobs/{kind}/", json=results).json()["ready"] is True
