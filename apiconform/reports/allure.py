@@ -23,9 +23,11 @@ from attr import asdict
 from apiconform.reports.json_report import cell_failures, check_info, run_verdict
 from apiconform.runner.results import (
     VERDICT_FAILED,
+    VERDICT_KNOWN_DEVIATION,
     VERDICT_NOT_RUN,
     VERDICT_PASSED,
     VERDICT_WAIVED,
+    Deviation,
     Failure,
     OperationResult,
     RunResult,
@@ -33,9 +35,25 @@ from apiconform.runner.results import (
 
 DIRNAME = "allure-results"
 EXERCISED = "exercised"
-_STATUS = {VERDICT_PASSED: Status.PASSED, VERDICT_FAILED: Status.FAILED, VERDICT_WAIVED: Status.SKIPPED}
+# A known deviation passes the gate (the observed contract accepts it); its evidence is in the cell's description.
+_STATUS = {
+    VERDICT_PASSED: Status.PASSED,
+    VERDICT_KNOWN_DEVIATION: Status.PASSED,
+    VERDICT_FAILED: Status.FAILED,
+    VERDICT_WAIVED: Status.SKIPPED,
+}
 # Files a previous run left here would show up as retries or stale tests of this run.
 _OURS = ("*-result.json", "*-container.json", "*-attachment.txt", "environment.properties")
+
+
+def _known(deviations: Sequence[Deviation], label: str, check: str) -> str:
+    """The known deviations of one cell, each with its evidence ids."""
+    lines = [
+        f"known deviation: {d.message} (evidence: {', '.join(d.evidence) or 'none'})"
+        for d in deviations
+        if d.operation == label and d.check == check
+    ]
+    return "\n".join(lines) or "known deviation (the observed contract accepts this answer)"
 
 
 def write(result: RunResult, report_dir: Path) -> Path:
@@ -57,6 +75,8 @@ def write(result: RunResult, report_dir: Path) -> Path:
                     continue
                 failures = by_cell.get((name, op.label, check), [])
                 details = _details(cell.verdict, failures) if cell.failed else None
+                if cell.verdict == VERDICT_KNOWN_DEVIATION:
+                    details = StatusDetails(message=_known(surface.deviations, op.label, check))
                 counts = [("passed evaluations", str(cell.passed)), ("failed evaluations", str(cell.failed))]
                 emit(name, op.label, check, _STATUS[cell.verdict], details=details, failures=failures, params=counts)
     _environment(out, result)

@@ -9,6 +9,7 @@ import pytest
 
 from apiconform import codegen, surfaces
 from apiconform.commands.codegen import run_codegen
+from apiconform.contract import overlay_path
 from apiconform.surfaces import SURFACES
 
 
@@ -18,6 +19,10 @@ def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / "specs").mkdir()
     (tmp_path / "generated").mkdir()
     shutil.copy(SURFACES["code-insight"].spec_path, tmp_path / "specs" / "code-insight.yaml")
+    # the models are generated from the observed contract: the spec with its overlay
+    (tmp_path / "specs" / "overlays").mkdir()
+    overlay = overlay_path(SURFACES["code-insight"].spec_path)
+    shutil.copy(overlay, tmp_path / "specs" / "overlays" / overlay.name)
     shutil.copy(SURFACES["code-insight"].generated_path, tmp_path / "generated" / "code_insight.py")
     monkeypatch.setattr(surfaces, "SPECS_DIR", tmp_path / "specs")
     monkeypatch.setattr(surfaces, "GENERATED_DIR", tmp_path / "generated")
