@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TextIO
 
 from apiconform.commands import plural
-from apiconform.commands.progress import LineProgress
+from apiconform.commands.progress import NORMAL, QUIET, VERBOSE, Paint, colour_wanted, make_progress, safe
 from apiconform.errors import EXIT_INTERRUPTED, EXIT_NONCONFORMANT, EXIT_OK, TargetUnreachableError, UsageError
 from apiconform.mocks.faults import validate_names
 from apiconform.runner.core import RunOptions, run
 from apiconform.runner.credentials import load_credentials
 from apiconform.runner.profiles import get_profile
-from apiconform.runner.results import RunResult
+from apiconform.runner.results import Failure, RunResult
 from apiconform.runner.scenarios.base import (
     DEFAULT_MAX_RESPONSE_BYTES,
     NO_ANSWER_TITLES,
@@ -25,6 +28,9 @@ from apiconform.surfaces import SURFACES, Surface, resolve_surfaces
 from apiconform.vendors.registry import get_vendor
 
 TRANSPORT_CHECKS = ("not_a_server_error", "response_time")  # where a request without a complete answer is reported
+SUMMARY_CHECKS = 10  # failure groups (one per check) the terminal summary shows; the rest are counted
+SUMMARY_OPERATIONS = 3  # operations named per group
+REASON_CHARS = 200
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -97,6 +103,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help="embedded mocks only: switch on a fault profile (to see the gate fail), repeatable",
     )
+    talk = parser.add_mutually_exclusive_group()
+    talk.add_argument(
+        "--quiet",
+        dest="verbosity",
+        action="store_const",
+        const=QUIET,
+        default=NORMAL,
+        help="print only the verdict line and errors (default: progress on stderr)",
+    )
+    talk.add_argument(
+        "--verbose",
+        dest="verbosity",
+        action="store_const",
+        const=VERBOSE,
+        help="also print each failure as it is found",
+    )
 
 
 def _shard(text: str | None) -> tuple[int, int] | None:
@@ -119,9 +141,14 @@ def run_command(args: argparse.Namespace) -> int:
     if args.record is not None:
         _record_probe(args.record)
     check_writable(args.report_dir, formats)
-    result = run(options, [LineProgress()])
+    progress = make_progress(args.verbosity, phases=options.profile.phases)
+    try:
+        result = run(options, [progress] if progress is not None else [])
+    finally:
+        if progress is not None:
+            progress.close()  # a run that ends in an exception must not leave a live display over its error line
     paths = write_reports(result, args.report_dir, formats)
-    print_summary(result, paths)
+    print_summary(result, paths, quiet=args.verbosity == QUIET)
     if result.interrupted:
         return EXIT_INTERRUPTED
     unusable = _never_answered(result) if options.base_url else None
@@ -231,32 +258,121 @@ def _loopback(url: str) -> bool:
     return Target(next(iter(SURFACES.values())), url, {}, embedded=False).loopback
 
 
-def print_summary(result: object, paths: list[Path]) -> None:
+def print_summary(
+    result: object,
+    paths: list[Path],
+    *,
+    quiet: bool = False,
+    stream: TextIO | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> None:
+    """The verdict on stdout. Its first line's shape is read by scripts: `conformant: ...` or `NOT conformant: N
+    operations, N cases, N failures (N waived), N not exercised, S s`. Then failures grouped by check, each group
+    with its operations and its first failure's reason, and how many more the report holds."""
     from apiconform.runner.results import RunResult
 
     assert isinstance(result, RunResult)
+    out = stream or sys.stdout
+    paint = Paint(colour_wanted(out, environ))
+
+    def say(*parts: tuple[str, str]) -> None:
+        print(paint.line(list(parts)), file=out)
+
     ops = result.operations()
     failed = len(result.blocking_failures)
     waived = len(result.failures) - failed
-    verdict = "conformant" if result.conformant else "NOT conformant"
-    print(
-        f"{verdict}: {plural(len(ops), 'operation')}, {plural(sum(o.cases for o in ops), 'case')}, "
-        f"{plural(failed, 'failure')}"
-        f" ({waived} waived), {len(result.unexercised)} not exercised, {result.duration_s:.1f} s"
-        + (" (interrupted)" if result.interrupted else "")
+    verdict = ("conformant", "green bold") if result.conformant else ("NOT conformant", "red bold")
+    say(
+        verdict,
+        (
+            f": {plural(len(ops), 'operation')}, {plural(sum(o.cases for o in ops), 'case')}, "
+            f"{plural(failed, 'failure')} ({waived} waived), {len(result.unexercised)} not exercised, "
+            f"{result.duration_s:.1f} s" + (" (interrupted)" if result.interrupted else ""),
+            "",
+        ),
     )
-    for failure in result.blocking_failures[:10]:
-        print(f"  FAIL {failure.surface} {failure.operation} [{failure.check}] {failure.title}")
-    unproven: dict[tuple[str, str], list[str]] = {}
-    for op in result.unexercised:
-        unproven.setdefault((op.surface, op.unexercised_reason or "not exercised"), []).append(op.label)
-    for (surface, reason), labels in sorted(unproven.items()):
-        shown = ", ".join(labels[:3]) + (f" and {len(labels) - 3} more" if len(labels) > 3 else "")
-        print(f"  NOT EXERCISED {surface}: {plural(len(labels), 'operation')} {reason}: {shown}")
+    if not quiet:
+        for line in _failure_lines(result, paths):
+            say(*line)
+        unproven: dict[tuple[str, str], list[str]] = {}
+        for op in result.unexercised:
+            unproven.setdefault((op.surface, op.unexercised_reason or "not exercised"), []).append(op.label)
+        for (surface, reason), labels in sorted(unproven.items()):
+            shown = _first(labels, SUMMARY_OPERATIONS)
+            say(
+                ("  ", ""),
+                ("NOT EXERCISED", "yellow"),
+                (f" {surface}: {plural(len(labels), 'operation')} {reason}: {shown}", ""),
+            )
     for tested in result.surfaces.values():
         if tested.error:
-            print(f"  ERROR {tested.surface}: {tested.error}")
+            say(("  ", ""), ("ERROR", "red bold"), (f" {tested.surface}: {safe(tested.error, 2000)}", ""))
+    if quiet:
+        return
     for note in result.waiver_notes:
-        print(f"  note: {note}")
+        say(("  ", ""), ("note:", "yellow"), (f" {note}", ""))
     if paths:
-        print(f"reports: {', '.join(str(p) for p in paths)}")
+        say((f"reports: {', '.join(str(p) for p in paths)}", ""))
+
+
+def _failure_lines(result: RunResult, paths: list[Path]) -> list[list[tuple[str, str]]]:
+    """One group per check, most failures first: where it failed, then its first failure's reason."""
+    groups: dict[str, list[Failure]] = {}
+    for failure in result.blocking_failures:
+        groups.setdefault(failure.check, []).append(failure)
+    ranked = sorted(groups.items(), key=lambda item: (-len(item[1]), item[0]))
+    several = len(result.surfaces) > 1  # then an operation is named with its surface
+
+    def where(f: Failure) -> str:
+        return f"{f.surface} {f.operation}" if several else f.operation
+
+    lines: list[list[tuple[str, str]]] = []
+    for check, failures in ranked[:SUMMARY_CHECKS]:
+        first = failures[0]
+        if len(failures) == 1:
+            lines.append([("  ", ""), ("FAIL", "red bold"), (f" [{check}] {where(first)}: {_reason(first)}", "")])
+            continue
+        lines.append([("  ", ""), ("FAIL", "red bold"), (f" [{check}] {_spread(failures, several)}", "")])
+        lines.append([(f"       {where(first)}: ", "dim"), (_reason(first), "")])
+    hidden = len(result.blocking_failures) - min(len(ranked), SUMMARY_CHECKS)
+    if hidden > 0:
+        checks = len(ranked) - SUMMARY_CHECKS
+        more = f" ({plural(checks, 'more check')})" if checks > 0 else ""
+        lines.append([(f"  ... and {plural(hidden, 'more failure')}{more}{_report(paths)}", "")])
+    return lines
+
+
+def _spread(failures: list[Failure], several: bool) -> str:
+    """`N failures on K operations: A, B, C and 4 more`; across surfaces, how many operations on each."""
+    per_surface: dict[str, list[str]] = {}
+    for f in failures:
+        labels = per_surface.setdefault(f.surface, [])
+        if f.operation not in labels:
+            labels.append(f.operation)
+    count = f"{plural(len(failures), 'failure')} on {plural(sum(map(len, per_surface.values())), 'operation')}"
+    if len(per_surface) > 1:
+        return f"{count}: " + ", ".join(f"{surface} {len(labels)}" for surface, labels in per_surface.items())
+    ((surface, labels),) = per_surface.items()
+    return f"{count}: {surface + ' ' if several else ''}{_first(labels, SUMMARY_OPERATIONS)}"
+
+
+def _reason(failure: Failure) -> str:
+    """The first line of the message (it names the offending field when a body broke its schema), after the
+    title when the message alone would not say what went wrong."""
+    message = failure.message.strip().splitlines()[0] if failure.message.strip() else ""
+    if failure.pointer or failure.keyword or message.casefold().startswith(failure.title.casefold()):
+        return safe(message or failure.title, REASON_CHARS)
+    return safe(f"{failure.title}: {message}" if message else failure.title, REASON_CHARS)
+
+
+def _first(items: list[str], count: int) -> str:
+    return ", ".join(items[:count]) + (f" and {len(items) - count} more" if len(items) > count else "")
+
+
+def _report(paths: list[Path]) -> str:
+    """Where a person reads every failure: report.html, else whatever was written."""
+    for name in ("report.html", "report.json"):
+        for path in paths:
+            if path.name == name:
+                return f" in {path}"
+    return f" in {paths[0]}" if paths else ""

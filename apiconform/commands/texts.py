@@ -55,7 +55,9 @@ apiconform run mend --base-url URL --record new.json --report-dir new""",
 Run the contract suite: property-based, example-based and semantic checks of
 every operation of a surface. Without --base-url it starts the embedded
 mock(s) and tests them; with --base-url it tests that server (one surface at
-a time), read-only and rate-limited unless the server is on loopback.""",
+a time), read-only and rate-limited unless the server is on loopback.
+Progress goes to stderr (live bars in a terminal, a line per surface every
+few seconds when piped), the verdict and failures grouped by check to stdout.""",
     ),
     "mock": CommandText(
         "serve a built-in mock of a surface",
