@@ -129,14 +129,21 @@ def event_lines(event: Event, verbose: bool) -> list[Segments]:
     return []
 
 
+def reason(failure: Failure, limit: int) -> str:
+    """The first line of the message (it names the offending field when a body broke its schema), after the
+    title when the message alone would not say what went wrong."""
+    message = failure.message.strip().splitlines()[0] if failure.message.strip() else ""
+    if failure.pointer or failure.keyword or message.casefold().startswith(failure.title.casefold()):
+        return safe(message or failure.title, limit)
+    return safe(f"{failure.title}: {message}" if message else failure.title, limit)
+
+
 def failure_line(failure: Failure) -> Segments:
-    """`--verbose`: a failure as it is reported, with its reason (which names the offending field)."""
-    message = failure.message.strip()
-    reason = safe(message.splitlines()[0] if message else failure.title, 240)
+    """`--verbose`: a failure as it is reported, with its reason."""
     return [
         (f"{PREFIX}{failure.surface}: ", ""),
         ("FAIL", "red bold"),
-        (f" {failure.operation} [{failure.check}] {reason}", ""),
+        (f" {failure.operation} [{failure.check}] {reason(failure, 240)}", ""),
     ]
 
 

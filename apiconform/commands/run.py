@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TextIO
 
 from apiconform.commands import plural
-from apiconform.commands.progress import NORMAL, QUIET, VERBOSE, Paint, colour_wanted, make_progress, safe
+from apiconform.commands.progress import NORMAL, QUIET, VERBOSE, Paint, colour_wanted, make_progress, reason, safe
 from apiconform.errors import EXIT_INTERRUPTED, EXIT_NONCONFORMANT, EXIT_OK, TargetUnreachableError, UsageError
 from apiconform.mocks.faults import validate_names
 from apiconform.runner.core import RunOptions, run
@@ -330,10 +330,12 @@ def _failure_lines(result: RunResult, paths: list[Path]) -> list[list[tuple[str,
     for check, failures in ranked[:SUMMARY_CHECKS]:
         first = failures[0]
         if len(failures) == 1:
-            lines.append([("  ", ""), ("FAIL", "red bold"), (f" [{check}] {where(first)}: {_reason(first)}", "")])
+            lines.append(
+                [("  ", ""), ("FAIL", "red bold"), (f" [{check}] {where(first)}: {reason(first, REASON_CHARS)}", "")]
+            )
             continue
         lines.append([("  ", ""), ("FAIL", "red bold"), (f" [{check}] {_spread(failures, several)}", "")])
-        lines.append([(f"       {where(first)}: ", "dim"), (_reason(first), "")])
+        lines.append([(f"       {where(first)}: ", "dim"), (reason(first, REASON_CHARS), "")])
     hidden = len(result.blocking_failures) - min(len(ranked), SUMMARY_CHECKS)
     if hidden > 0:
         checks = len(ranked) - SUMMARY_CHECKS
@@ -354,15 +356,6 @@ def _spread(failures: list[Failure], several: bool) -> str:
         return f"{count}: " + ", ".join(f"{surface} {len(labels)}" for surface, labels in per_surface.items())
     ((surface, labels),) = per_surface.items()
     return f"{count}: {surface + ' ' if several else ''}{_first(labels, SUMMARY_OPERATIONS)}"
-
-
-def _reason(failure: Failure) -> str:
-    """The first line of the message (it names the offending field when a body broke its schema), after the
-    title when the message alone would not say what went wrong."""
-    message = failure.message.strip().splitlines()[0] if failure.message.strip() else ""
-    if failure.pointer or failure.keyword or message.casefold().startswith(failure.title.casefold()):
-        return safe(message or failure.title, REASON_CHARS)
-    return safe(f"{failure.title}: {message}" if message else failure.title, REASON_CHARS)
 
 
 def _first(items: list[str], count: int) -> str:
