@@ -67,9 +67,9 @@ def test_piped_output_with_verbose_adds_each_failure_as_it_is_reported() -> None
 
 def test_terminal_output_of_a_failing_run_with_verbose() -> None:
     """The live rows at three moments, then the screen once the run is over (the rows are gone, the permanent
-    lines stay), then the summary."""
+    lines stay), then the summary. Without colour, so the golden file shows how full each bar is."""
     run, clock, err = load(), Clock(), io.StringIO()
-    console = Console(file=err, force_terminal=True, width=120, color_system="standard", _environ={})
+    console = Console(file=err, force_terminal=True, width=120, color_system=None, _environ={})
     display = LiveProgress(console, verbose=True, phases=PHASES, clock=clock, auto_refresh=False)
     parts, moments = [], list(SNAPSHOTS)
     for at, _ in play(run, clock, display.handle):
@@ -135,6 +135,20 @@ def test_colour_follows_no_color_and_force_color(environ: dict[str, str], colour
     assert (
         "apiconform: mend: done, " in err.getvalue() and "apiconform: code-insight: 4 operations at " in err.getvalue()
     )
+
+
+def test_a_coloured_terminal_gets_coloured_rows_and_lines() -> None:
+    run, clock, err = load(), Clock(), io.StringIO()
+    console = Console(file=err, force_terminal=True, width=120, color_system="standard", _environ={})
+    display = LiveProgress(console, phases=PHASES, clock=clock, auto_refresh=False)
+    for at, _ in play(run, clock, display.handle):
+        if at >= SNAPSHOTS[1]:  # code-insight's examples phase is done, mend is fuzzing
+            display.refresh()
+            break
+    display.close()
+    written = err.getvalue()
+    assert "\x1b[35m━" in written and "\x1b[90m━" in written  # a bar: done, then still to do
+    assert "apiconform: code-insight: \x1b[1mexamples done\x1b[0m, 4 operations" in written
 
 
 class _Terminal(io.StringIO):
