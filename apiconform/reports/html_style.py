@@ -42,7 +42,7 @@ border:1px solid var(--line);background:#fff}
 table.matrix{border-collapse:separate;border-spacing:0}
 table.matrix th,table.matrix td{border-width:0 1px 1px 0}
 table.matrix thead th{position:sticky;top:0;z-index:2;background:var(--head);vertical-align:bottom}
-table.matrix .op{position:sticky;left:0;z-index:1;background:#fff;box-shadow:inset -1px 0 var(--line)}
+table.matrix .op{position:sticky;left:0;z-index:1;background:#fff}
 table.matrix thead th.op{z-index:3;background:var(--head)}
 table.matrix th.check{padding:8px 4px;font-weight:500;font-size:12px}
 table.matrix th.check span{writing-mode:vertical-rl;transform:rotate(180deg);white-space:nowrap;display:inline-block}
