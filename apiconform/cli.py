@@ -62,7 +62,7 @@ class _Parser(argparse.ArgumentParser):
 
 def _build_parser() -> tuple[_Parser, dict[str, _Parser]]:
     """The top-level parser and its subparser per command (for the options of the command that was chosen)."""
-    from apiconform.commands import compare, diff, proxy, run
+    from apiconform.commands import compare, diff, merge, proxy, run
 
     parser = _Parser(prog="apiconform", description=DESCRIPTION, epilog=EPILOG)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -75,6 +75,7 @@ def _build_parser() -> tuple[_Parser, dict[str, _Parser]]:
         "proxy": proxy.add_arguments,
         "diff": diff.add_arguments,
         "compare": compare.add_arguments,
+        "merge": merge.add_arguments,
         "replay": _add_replay_arguments,
         "lint": _add_lint_arguments,
         "codegen": _add_codegen_arguments,
@@ -165,6 +166,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from apiconform.commands.compare import run_compare
 
         return run_compare(args)
+    if args.command == "merge":
+        from apiconform.commands.merge import run_merge
+
+        return run_merge(args)
     if args.command == "replay":
         from apiconform.commands.replay import run_replay
 

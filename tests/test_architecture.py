@@ -33,7 +33,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("lint", "_lint_osv", "_lint_rules", "_lint_schema", "_lint_walk", "codegen", "models"),
     ("mocks",),
     ("vendors",),
-    ("runner", "diff", "proxy", "compare"),
+    ("runner", "diff", "proxy", "compare", "merge"),
     ("reports",),
     ("commands", "cli", "pytest_plugin", "__main__", "__init__"),
 ]

@@ -98,6 +98,18 @@ apiconform diff main:specs/mend.yaml specs/mend.yaml --fail-on warning""",
 apiconform compare reports-old/report.json reports-new/report.json
 apiconform compare old.json new.json --format json --output drift.json""",
     ),
+    "merge": CommandText(
+        "join the reports of a sharded run (`run --shard K/N`) into one verdict",
+        """
+apiconform merge shard-1 shard-2 shard-3 --report-dir reports
+apiconform merge shards/*/ --format html,junit""",
+        """\
+Join the report.json of every shard of one run (`apiconform run ...
+--shard K/N --report-dir DIR`) into one verdict and one set of reports. The
+shards must come from one run (same surfaces, profile, seed and target) and
+all be there; each operation is taken from the shard that tested it.
+Exit 0 conformant, 1 not conformant, 2 when the reports do not fit together.""",
+    ),
     "replay": CommandText(
         "re-judge a recorded run (`run --record FILE`) offline against the specs",
         """
