@@ -193,7 +193,7 @@ def _surface(result: RunResult, name: str, surface: SurfaceResult, anchors: dict
 def _mock(name: str, surface: SurfaceResult) -> str:
     """The command that starts the same embedded mock (seed and faults), so a failure can be replayed by hand."""
     # report.json's surfaces[].mock is the one place that spells the command; the page shows the same text.
-    mock = json_report._mock(name, surface)
+    mock = json_report.mock_entry(name, surface)
     if mock is None:
         return ""
     return (

@@ -161,7 +161,7 @@ def _surface(result: RunResult, name: str) -> dict[str, Any]:
         "surface": name,
         "base_url": surface.base_url,
         "embedded": surface.embedded,
-        "mock": _mock(name, surface),
+        "mock": mock_entry(name, surface),
         "error": surface.error,
         "totals": surface_totals(result, name).as_dict(),
         "operations": [_operation(op) for op in surface.operations.values()],
@@ -190,7 +190,7 @@ def _operation(op: OperationResult) -> dict[str, Any]:
     }
 
 
-def _mock(name: str, surface: SurfaceResult) -> dict[str, Any] | None:
+def mock_entry(name: str, surface: SurfaceResult) -> dict[str, Any] | None:
     """An embedded mock's seed and faults, and the command that starts the same mock again (to reproduce)."""
     if not surface.embedded or surface.mock_seed is None:
         return None

@@ -149,7 +149,8 @@ class _SurfaceRun:
             self._scenarios(ctx)
         _count_scenario_cases(self.outcome)
         for label, count in ctx.proven.items():
-            if label in self.outcome.operations:
+            # A scenario may pass through an operation left out of this run (another shard's): it stays excluded.
+            if label in self.outcome.operations and self.outcome.operations[label].excluded is None:
                 self.outcome.operations[label].proven = (self.outcome.operations[label].proven or 0) + count
         for label, seconds in ctx.seconds.items():
             if label in self.outcome.operations:

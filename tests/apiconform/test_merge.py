@@ -46,6 +46,8 @@ def test_three_shards_merge_into_the_unsharded_runs_verdict_and_cells(
     for k in (1, 2, 3):
         shard = run(RunOptions((SURFACES["code-insight"],), GATE, mock_faults=("order-flipped",), shard=(k, 3)))
         assert any(op.excluded == f"not in shard {k}/3" for op in shard.operations())
+        # a scenario passing through another shard's operation does not make it exercised here
+        assert all(not op.exercised for op in shard.operations() if op.excluded)
         dirs.append(write_reports(shard, tmp_path / f"shard-{k}", FORMATS)[3].parent)
     out = tmp_path / "merged"
     assert main(["merge", *map(str, reversed(dirs)), "--report-dir", str(out)]) == 1  # as `run`: not conformant
