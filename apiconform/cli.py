@@ -62,7 +62,7 @@ class _Parser(argparse.ArgumentParser):
 
 def _build_parser() -> tuple[_Parser, dict[str, _Parser]]:
     """The top-level parser and its subparser per command (for the options of the command that was chosen)."""
-    from apiconform.commands import compare, diff, merge, proxy, run
+    from apiconform.commands import compare, diff, merge, proxy, repro, run
 
     parser = _Parser(prog="apiconform", description=DESCRIPTION, epilog=EPILOG)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -77,6 +77,7 @@ def _build_parser() -> tuple[_Parser, dict[str, _Parser]]:
         "compare": compare.add_arguments,
         "merge": merge.add_arguments,
         "replay": _add_replay_arguments,
+        "repro": repro.add_arguments,
         "lint": _add_lint_arguments,
         "codegen": _add_codegen_arguments,
     }
@@ -174,6 +175,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from apiconform.commands.replay import run_replay
 
         return run_replay(args)
+    if args.command == "repro":
+        from apiconform.commands.repro import run_repro
+
+        return run_repro(args)
     if args.command == "checks":
         import apiconform.proxy.checks  # noqa: F401 - registers the client-side check ids
         from apiconform.checks import CHECKS

@@ -116,6 +116,21 @@ Exit 0 conformant, 1 not conformant, 2 when the reports do not fit together.""",
 apiconform run mend --base-url URL --record traffic.json   # capture once
 apiconform replay traffic.json --report-dir replayed       # judge it again""",
     ),
+    "repro": CommandText(
+        "send one failure of a report.json again and judge the new answer",
+        """
+apiconform repro reports/report.json 3f9c2a1b     # the same embedded mock
+apiconform repro report.json 3f9c2a1b --base-url URL --credentials c.json""",
+        """\
+Send the request of one failure (its `id` in report.json) again and judge the
+answer by that failure's check: exit 1 when it still fails, 0 when it now
+passes. A report of an embedded mock starts that mock again (same seed and
+faults) unless --base-url is given; the request keeps its path below the base
+URL. The request is the failure's curl: its $APICONFORM_* placeholders take
+the restarted mock's credentials, else those of --credentials and of the
+APICONFORM_* variables. A check decided over several requests (paging, CRUD,
+stateful) is exit 2: run the suite again for it.""",
+    ),
     "lint": CommandText(
         "lint OpenAPI specs (default: every spec in specs/)",
         """

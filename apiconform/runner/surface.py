@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 
 from apiconform.contract import Contract, VirtualOperation, contract_for
-from apiconform.redact import Redactor
+from apiconform.redact import Redactor, credential_names
 from apiconform.runner.bounds import Bounds
 from apiconform.runner.credentials import load_credentials
 from apiconform.runner.events import (
@@ -86,7 +86,8 @@ class _SurfaceRun:
         self.target = target
         self.options = options
         self.emit = emit
-        self.redactor = Redactor(target.secrets())
+        # The credentials appear in reproductions as the variables that carry them ($APICONFORM_TOKEN), not masked.
+        self.redactor = Redactor(target.secrets(), credential_names(target.credentials))
         self.outcome = SurfaceResult(surface.name, self.redactor.text(target.base_url), target.embedded)
         if target.embedded:
             self.outcome.mock_seed, self.outcome.mock_faults = options.seed, list(options.mock_faults)
@@ -127,6 +128,10 @@ class _SurfaceRun:
             self._phase_finished("discovery")
             secret_like = (str(v) for k, v in ctx.discovery.items() if _secret_name(k))
             self.redactor.add(*secret_like)
+            # A discovered value of a credential key (Mend's productToken) is what APICONFORM_<KEY> would give the run.
+            discovered = {k: v for k, v in ctx.discovery.items() if k in self.vendor.credential_keys}
+            for value, variable in credential_names(discovered).items():
+                self.redactor.name(value, variable)
             prepared = prepare(
                 self.contract,
                 discovered=ctx.discovery,
