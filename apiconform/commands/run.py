@@ -125,20 +125,20 @@ def with_settings(args: argparse.Namespace) -> argparse.Namespace:
     Merged after parsing rather than passed to `parser.set_defaults` before it: the file to read is itself an
     argument (--config), so it is only known once the command line is parsed. Every run option's parser default
     is None, so None means "not given" and a value typed on the command line, even one equal to the default
-    (`--seed 0`), wins over the file. `sources` remembers which values came from the file, for error messages.
+    (`--seed 0`), wins over the file. `origins` remembers which values came from the file, for error messages.
     """
     from apiconform.config import load_tool_config, table_source
 
     settings: dict[str, object] = load_tool_config(getattr(args, "config", None)).get("run", {})
     merged = argparse.Namespace(**vars(args))
-    merged.sources = {}
+    merged.origins = {}
     where = table_source("run", getattr(args, "config", None))
     for key, value in settings.items():
         dest = key.replace("-", "_")
         if getattr(merged, dest) is None:
             # A TOML list of formats is the command line's comma-separated LIST.
             setattr(merged, dest, ",".join(value) if dest == "format" and isinstance(value, list) else value)
-            merged.sources[dest] = f"{where} {key}"
+            merged.origins[dest] = f"{where} {key}"
     for dest, default in DEFAULTS.items():
         if getattr(merged, dest) is None:
             setattr(merged, dest, list(default) if isinstance(default, list) else default)
@@ -147,8 +147,8 @@ def with_settings(args: argparse.Namespace) -> argparse.Namespace:
 
 def _named(args: argparse.Namespace, dest: str) -> str:
     """How a message names where a value came from: `--timeout` or `apiconform.toml [run] timeout`."""
-    sources: dict[str, str] = getattr(args, "sources", {})
-    return sources.get(dest, "--" + dest.replace("_", "-"))
+    origins: dict[str, str] = getattr(args, "origins", {})
+    return origins.get(dest, "--" + dest.replace("_", "-"))
 
 
 def _shard(text: str | None, name: str = "--shard") -> tuple[int, int] | None:
@@ -168,7 +168,7 @@ def run_command(args: argparse.Namespace) -> int:
 
     args = with_settings(args)
     formats = [f.strip() for f in (args.format or ",".join(FORMATS)).split(",") if f.strip()]
-    options = _options(args)
+    options = run_options(args)
     if args.record is not None:
         _record_probe(args.record)
     check_writable(args.report_dir, formats)
@@ -186,9 +186,11 @@ def run_command(args: argparse.Namespace) -> int:
     return EXIT_OK if result.conformant else EXIT_NONCONFORMANT
 
 
-def _options(args: argparse.Namespace) -> RunOptions:
+def run_options(args: argparse.Namespace) -> RunOptions:
     """The run the arguments ask for (after `with_settings`), every value checked before anything starts (a typo
-    costs no mock start, no report directory, no wait); a bad value from the settings file is named as such."""
+    costs no mock start, no report directory, no wait). Messages name a value by where it came from
+    (`args.origins`: a settings-file key, the pytest plugin's option), else by this command's option. The pytest
+    plugin builds its run here too, so both accept and refuse the same things."""
     surfaces = resolve_surfaces(args.surface)
     if args.mock_fault and args.base_url:
         raise UsageError(
@@ -231,15 +233,15 @@ def _options(args: argparse.Namespace) -> RunOptions:
 
 
 def _from_file(args: argparse.Namespace, dest: str, check: Callable[[], _T]) -> _T:
-    """`check()`, its usage error prefixed with the settings file's key when the value came from there (the
-    checker's own message speaks of the value, not of where it was written)."""
+    """`check()`, its usage error prefixed with where the value came from when that is not this command's option
+    (the checker's own message speaks of the value, not of where it was written)."""
     try:
         return check()
     except UsageError as exc:
-        sources: dict[str, str] = getattr(args, "sources", {})
-        if dest not in sources:
+        origins: dict[str, str] = getattr(args, "origins", {})
+        if dest not in origins:
             raise
-        raise UsageError(f"{sources[dest]}: {exc.message}") from None
+        raise UsageError(f"{origins[dest]}: {exc.message}") from None
 
 
 def _base_url(args: argparse.Namespace, surfaces: list[Surface]) -> str | None:
@@ -256,7 +258,7 @@ def _base_url(args: argparse.Namespace, surfaces: list[Surface]) -> str | None:
         if not isinstance(named, str) or not named:
             raise UsageError(
                 f"{_named(args, 'credentials')} {args.credentials} names no server:"
-                " pass --base-url URL (or add base_url to the file)"
+                f" pass {_named(args, 'base_url')} URL (or add base_url to the file)"
             )
         url = named
     if url is not None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from apiconform.cli import _build_parser, _parse, main
-from apiconform.commands.run import _options, with_settings
+from apiconform.commands.run import run_options, with_settings
 from apiconform.config import SCHEMA, config_source, load_tool_config, string_table
 from apiconform.errors import UsageError
 from apiconform.runner.options import RunOptions
@@ -114,11 +114,11 @@ def test_a_missing_explicit_file_and_a_non_utf8_file_are_usage_errors(tmp_path: 
 # -- [run]: every `apiconform run` option, the command line winning -------------------------------------------
 
 
-def _run_options(*argv: str) -> RunOptions:
+def _planned(*argv: str) -> RunOptions:
     """What `apiconform run ARGV` would run, with the settings merged, without starting anything."""
     args = _parse(["run", *argv])
     merged = with_settings(args)
-    return _options(merged)
+    return run_options(merged)
 
 
 def test_every_run_option_has_a_settings_key_spelt_like_it() -> None:
@@ -140,7 +140,7 @@ def test_run_settings_are_used_when_the_command_line_is_silent(tmp_path: Path, m
         '[run]\nprofile = "quick"\nseed = 7\nworkers = 2\nshard = "2/3"\nallow-writes = true\nrate-limit = 4\n'
         'timeout = 3\nmax-response-bytes = 2048\nmock-fault = ["order-flipped"]\nformat = ["json", "md"]\n',
     )
-    options = _run_options("code-insight")
+    options = _planned("code-insight")
     assert (options.profile.name, options.seed, options.workers, options.shard) == ("quick", 7, 2, (2, 3))
     assert (options.allow_writes, options.rate_limit, options.timeout) == (True, 4.0, 3.0)
     assert (options.max_response_bytes, options.mock_faults) == (2048, ("order-flipped",))
@@ -156,7 +156,7 @@ def test_the_command_line_wins_over_the_settings_even_with_the_default_value(
         "apiconform.toml",
         '[run]\nprofile = "quick"\nseed = 7\nallow-writes = true\nmock-fault = ["order-flipped"]\nreport-dir = "a"\n',
     )
-    options = _run_options(
+    options = _planned(
         "code-insight", "--profile", "thorough", "--seed", "0", "--no-allow-writes", "--mock-fault", "slow-responses"
     )
     assert (options.profile.name, options.seed, options.allow_writes) == ("thorough", 0, False)
@@ -166,7 +166,7 @@ def test_the_command_line_wins_over_the_settings_even_with_the_default_value(
 
 def test_without_settings_the_run_defaults_apply(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    options = _run_options("code-insight")
+    options = _planned("code-insight")
     assert (options.profile.name, options.seed, options.workers, options.timeout) == ("default", 0, 1, 10.0)
     assert (options.allow_writes, options.mock_faults, options.record, options.waivers) == (False, (), None, ())
     assert with_settings(_parse(["run", "code-insight"])).report_dir == Path("reports")
@@ -187,7 +187,7 @@ def test_run_paths_are_relative_to_the_settings_file(tmp_path: Path, monkeypatch
     monkeypatch.chdir(elsewhere)  # the paths do not depend on the working directory
     args = with_settings(_parse(["run", "code-insight", "--config", "../ci/run.toml"]))
     assert (args.report_dir, args.record) == (Path("../ci/out"), Path("../ci/rec/run.json"))
-    options = _options(args)
+    options = run_options(args)
     assert options.credentials == Path("../ci/ci.json")
     assert options.base_url == "http://127.0.0.1:9/codeinsight/api"  # the credentials file's own server
     # A path given on the command line stays relative to the working directory.
@@ -200,7 +200,7 @@ def test_a_pyproject_holds_the_run_settings_at_tool_apiconform_run(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     _write(tmp_path, "pyproject.toml", '[project]\nname = "client"\n\n[tool.apiconform.run]\nprofile = "quick"\n')
-    assert _run_options("code-insight").profile.name == "quick"
+    assert _planned("code-insight").profile.name == "quick"
 
 
 @pytest.mark.parametrize(
@@ -263,6 +263,6 @@ def test_run_config_names_another_settings_file(
     monkeypatch.chdir(tmp_path)
     _write(tmp_path, "apiconform.toml", '[run]\nprofile = "quik"\n')  # not read: --config names another file
     other = _write(tmp_path, "other.toml", '[run]\nprofile = "quick"\n')
-    assert _run_options("code-insight", "--config", str(other)).profile.name == "quick"
+    assert _planned("code-insight", "--config", str(other)).profile.name == "quick"
     assert main(["run", "code-insight", "--config", "missing.toml"]) == 2
     assert "config file missing.toml not found; give the path" in capsys.readouterr().err
