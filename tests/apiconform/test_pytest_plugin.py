@@ -15,8 +15,12 @@ from pathlib import Path
 
 import pytest
 
+from apiconform.contract import contract_for
 from apiconform.mocks import app
-from apiconform.pytest_plugin import pytest_configure
+from apiconform.pytest_plugin import _selected, pytest_configure
+from apiconform.runner.options import RunOptions
+from apiconform.runner.profiles import get_profile
+from apiconform.surfaces import SURFACES
 from tests.served import Served
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -167,3 +171,26 @@ def test_a_node_id_runs_its_one_operation() -> None:
     assert proc.returncode == 0, proc.stdout[-2000:]
     assert "1 passed" in proc.stdout
     assert "apiconform: mend: 1 of 139 operations run, " in proc.stdout
+
+
+class _Item:
+    """What `_selected` reads of a collected test: its parameters and fixtures."""
+
+    def __init__(self, operation: tuple[str, str] | None = None, fixtures: tuple[str, ...] = ()) -> None:
+        if operation is not None:
+            self.callspec = type("CallSpec", (), {"params": {"apiconform_operation": operation}})()
+        self.fixturenames = fixtures
+
+
+def test_the_run_covers_the_selected_operations_and_only_their_surfaces() -> None:
+    options = RunOptions(surfaces=tuple(SURFACES.values()), profile=get_profile("quick"))
+    picked = _selected(options, [_Item(("mend", "POST /api/v1.2#getProjectAlerts")), _Item()])
+    assert [s.name for s in picked.surfaces] == ["mend"]
+    assert picked.only == frozenset({"POST /api/v1.2#getProjectAlerts"})
+    # A test that asks for the whole result (not one operation) gets the whole run.
+    whole = _selected(
+        options, [_Item(("mend", "POST /api/v1.2#getProjectAlerts")), _Item(fixtures=("apiconform_result",))]
+    )
+    assert whole is options
+    everything = [_Item((s.name, op.label)) for s in options.surfaces for op in contract_for(s.spec_path).operations]
+    assert _selected(options, everything) is options
