@@ -27,3 +27,6 @@ class RunOptions:
     mock_faults: tuple[str, ...] = ()  # embedded mocks only: run against a deliberately broken mock
     record: Path | None = None  # save every exchange for `apiconform replay`
     max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES  # bigger answers (decoded) are cut off and fail
+    # The operation labels to test (the pytest plugin's -k / node-id selection); the others are left out as "not
+    # selected", like another shard's. None: every operation.
+    only: frozenset[str] | None = None

@@ -20,6 +20,7 @@ from typing import Any
 
 import requests
 import schemathesis
+from schemathesis.config import SchemathesisConfig
 from schemathesis.config._phases import ExtraDataSourcesConfig
 from schemathesis.engine import events, from_schema
 
@@ -27,7 +28,7 @@ from apiconform.contract import NOT_A_SERVER_ERROR, Contract
 from apiconform.redact import Redactor
 from apiconform.runner import intents, st_checks
 from apiconform.runner.bounds import AnswerTooLarge, AnswerTooSlow
-from apiconform.runner.hypothesis_storage import private_hypothesis_storage
+from apiconform.runner.hypothesis_storage import private_hypothesis_storage, without_local_constants
 from apiconform.runner.profiles import Profile
 from apiconform.runner.results import Exchange, Failure
 from apiconform.runner.scenarios.base import (
@@ -100,7 +101,9 @@ def run_property(
     on_operation: OperationDone | None = None,
 ) -> PropertyOutcome:
     """Drive the schemathesis engine over the prepared `document` and tally what it found, per report label."""
-    schema = schemathesis.openapi.from_dict(document)
+    # An explicit config: without one schemathesis reads a schemathesis.toml from the working directory or above
+    # it, and the user's settings for their own schemathesis runs would change the cases of this seed.
+    schema = schemathesis.openapi.from_dict(document, config=SchemathesisConfig())
     schema.config.update(
         base_url=settings.base_url,
         headers=dict(settings.headers),
@@ -137,7 +140,7 @@ def run_property(
         op = scope.contract.by_schema_label(schema_label)
         return op.label if op is not None else schema_label
 
-    with activate(scope), private_hypothesis_storage():
+    with activate(scope), private_hypothesis_storage(), without_local_constants():
         for event in from_schema(schema).execute():
             if isinstance(event, events.ScenarioFinished):
                 cases_before = dict(outcome.cases)

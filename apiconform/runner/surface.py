@@ -145,6 +145,7 @@ class _SurfaceRun:
                     for op_id, key in self.vendor.credential_needs.items()
                     if not target.credentials.get(key)
                 },
+                only=options.only,
             )
             ctx.excluded = prepared.excluded
             for label, reason in prepared.excluded.items():
