@@ -179,7 +179,9 @@ class _SurfaceRun:
             headers=ctx.auth_headers,
             profile=options.profile,
             seed=options.seed,
-            workers=options.workers,
+            # One thread: threads share a core (schemathesis is CPU-bound Python) and make the case order,
+            # so the cases, vary from run to run. --workers parallelises surfaces, one process each.
+            workers=1,
             timeout=options.timeout,
             rate_limit=None if options.rate_limit is None else f"{options.rate_limit:g}/s",
             max_response_bytes=options.max_response_bytes,

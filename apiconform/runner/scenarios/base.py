@@ -310,6 +310,11 @@ class ScenarioContext:
             )
         )
 
+    def shown(self, value: Any, limit: int = 200) -> str:
+        """`value` for a message, its secrets masked before the cut (a cut secret is no longer recognisable)."""
+        text = value if isinstance(value, str | bytes) else str(self.redactor.data(value))
+        return excerpt(self.redactor, text, limit)
+
     def verdict(
         self, operation: str, check: CheckId, ok: bool, title: str, message: str = "", expected: str = ""
     ) -> bool:
