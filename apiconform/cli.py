@@ -63,7 +63,7 @@ class _Parser(argparse.ArgumentParser):
 
 def _build_parser() -> tuple[_Parser, dict[str, _Parser]]:
     """The top-level parser and its subparser per command (for the options of the command that was chosen)."""
-    from apiconform.commands import baseline, compare, diff, proxy, run
+    from apiconform.commands import baseline, compare, diff, merge, proxy, repro, run
 
     parser = _Parser(prog="apiconform", description=DESCRIPTION, epilog=EPILOG)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -77,7 +77,9 @@ def _build_parser() -> tuple[_Parser, dict[str, _Parser]]:
         "diff": diff.add_arguments,
         "compare": compare.add_arguments,
         "baseline": baseline.add_arguments,
+        "merge": merge.add_arguments,
         "replay": _add_replay_arguments,
+        "repro": repro.add_arguments,
         "lint": _add_lint_arguments,
         "codegen": _add_codegen_arguments,
     }
@@ -150,6 +152,19 @@ def _dispatch(args: argparse.Namespace) -> int:
         from apiconform.commands.codegen import run_codegen
 
         return run_codegen(list(args.surfaces), check_only=args.check, contract=args.contract)
+    if args.command == "checks":
+        import apiconform.proxy.checks  # noqa: F401 - registers the client-side check ids
+        from apiconform.checks import CHECKS
+
+        width = max(map(len, CHECKS))
+        for check in CHECKS.values():
+            print(f"{check.id:<{width}}  {check.group:<8}  {check.description}")
+        return 0
+    return _dispatch_traffic(args)
+
+
+def _dispatch_traffic(args: argparse.Namespace) -> int:
+    """The commands that send, serve or judge traffic and their reports."""
     if args.command == "mock":
         from apiconform.commands.mock import run_mock
 
@@ -174,18 +189,18 @@ def _dispatch(args: argparse.Namespace) -> int:
         from apiconform.commands.compare import run_compare
 
         return run_compare(args)
+    if args.command == "merge":
+        from apiconform.commands.merge import run_merge
+
+        return run_merge(args)
     if args.command == "replay":
         from apiconform.commands.replay import run_replay
 
         return run_replay(args)
-    if args.command == "checks":
-        import apiconform.proxy.checks  # noqa: F401 - registers the client-side check ids
-        from apiconform.checks import CHECKS
+    if args.command == "repro":
+        from apiconform.commands.repro import run_repro
 
-        width = max(map(len, CHECKS))
-        for check in CHECKS.values():
-            print(f"{check.id:<{width}}  {check.group:<8}  {check.description}")
-        return 0
+        return run_repro(args)
     raise UsageError(f"unknown command {args.command!r}; see `apiconform --help`")  # pragma: no cover
 
 

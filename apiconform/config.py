@@ -1,10 +1,13 @@
 """apiconform's settings file: `apiconform.toml` (top-level tables) or else `[tool.apiconform]` in
 `pyproject.toml`, both read from the current directory; an explicit path (`--config FILE`) wins.
 
-Every command reads its own table (`[diff]`, ...). The keys a table may hold and their types are declared once,
-in `SCHEMA`, so a typo or a wrong type is a one-line usage error naming the file, the key and the fix before any
-command runs. A command validates what only it can judge (a rule id, a severity) with `config_source` naming
-the file in its message.
+Every command reads its own table (`[diff]`, `[run]`). The keys a table may hold and their types are declared
+once, in `SCHEMA`, so a typo or a wrong type is a one-line usage error naming the file, the key and the fix before
+any command runs. A command validates what only it can judge (a rule id, a severity, a profile name) with
+`config_source` naming the file in its message.
+
+A `path` setting is relative to the directory of the file that holds it (not to wherever the command runs), so a
+settings file checked in next to its waivers and credentials means the same from any working directory.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from apiconform.errors import UsageError, did_you_mean
 CONFIG_NAME = "apiconform.toml"
 PYPROJECT_NAME = "pyproject.toml"
 
-Kind = Literal["string", "integer", "number", "boolean", "string-list", "string-table"]
+Kind = Literal["string", "path", "integer", "number", "boolean", "string-list", "string-table"]
 
 
 @dataclass(frozen=True)
@@ -35,10 +38,30 @@ SCHEMA: dict[str, dict[str, Key]] = {
     "diff": {
         "severity": Key("string-table", 'a table of rule id = "breaking" | "warning" | "info"'),
     },
+    # `apiconform run`: one key per option, spelt like the option without its dashes; the command line wins.
+    "run": {
+        "base-url": Key("string", "the server to test (default: the embedded mock)"),
+        "credentials": Key("path", "the credentials file (JSON or TOML)"),
+        "profile": Key("string", "quick, default or thorough"),
+        "seed": Key("integer", "the seed of the generated cases"),
+        "workers": Key("integer", "parallel workers (0: automatic)"),
+        "shard": Key("string", 'the slice of the operations to run, "K/N"'),
+        "allow-writes": Key("boolean", "whether writes may reach a non-loopback target"),
+        "rate-limit": Key("number", "requests per second"),
+        "timeout": Key("number", "seconds per request, body included"),
+        "max-response-bytes": Key("integer", "the largest answer body read, in bytes"),
+        "waivers": Key("path", "the YAML waiver file"),
+        "report-dir": Key("path", "the directory the reports go to"),
+        "record": Key("path", "the file every exchange is saved to"),
+        "format": Key("string-list", 'the report formats, e.g. ["junit", "html"]'),
+        "mock-fault": Key("string-list", "fault profiles of the embedded mocks"),
+        "contract": Key("string", "observed (the documents plus the evidence overlay) or documented"),
+    },
 }
 
 _KIND_NAMES: dict[Kind, str] = {
     "string": "a string",
+    "path": "a path (a string, relative to this file's directory)",
     "integer": "an integer",
     "number": "a number",
     "boolean": "true or false",
@@ -63,7 +86,8 @@ class _Source:
 def load_tool_config(explicit: Path | None = None, cwd: Path | None = None) -> dict[str, Any]:
     """The settings, validated against SCHEMA: `explicit` (a pyproject.toml is read at [tool.apiconform], any
     other file at its top level), else `apiconform.toml`, else `pyproject.toml`'s [tool.apiconform] in `cwd`
-    (default: the current directory); {} when there is none."""
+    (default: the current directory); {} when there is none. `path` settings come back as `Path`s joined to the
+    file's directory (still relative when the file was found by a relative path)."""
     found = _locate(explicit, cwd)
     if found is None:
         return {}
@@ -73,6 +97,10 @@ def load_tool_config(explicit: Path | None = None, cwd: Path | None = None) -> d
     if not isinstance(settings, dict):
         raise UsageError(f"{source.path}: tool.apiconform must be a table; write it as [tool.apiconform]")
     _validate(source, settings)
+    for name, table in settings.items():
+        for key, value in table.items():
+            if SCHEMA[name][key].kind == "path":
+                table[key] = source.path.parent / Path(value).expanduser()
     return settings
 
 
@@ -81,6 +109,13 @@ def config_source(explicit: Path | None = None, cwd: Path | None = None) -> str 
     [tool.apiconform]'); None when there are no settings."""
     found = _locate(explicit, cwd)
     return None if found is None else found[0].label
+
+
+def table_source(table: str, explicit: Path | None = None, cwd: Path | None = None) -> str | None:
+    """Where a table of the settings is written, for messages about one of its values ('apiconform.toml [run]',
+    'pyproject.toml [tool.apiconform.run]'); None when there are no settings."""
+    found = _locate(explicit, cwd)
+    return None if found is None else f"{found[0].path} {found[0].table(table)}"
 
 
 def string_table(settings: dict[str, Any], table: str, key: str) -> dict[str, str]:
@@ -144,6 +179,7 @@ def _validate(source: _Source, settings: dict[str, Any]) -> None:
 def _check_type(source: _Source, table: str, name: str, key: Key, value: Any) -> None:
     ok = {
         "string": isinstance(value, str),
+        "path": isinstance(value, str) and value.strip() != "",
         "integer": isinstance(value, int) and not isinstance(value, bool),
         "number": isinstance(value, int | float) and not isinstance(value, bool),
         "boolean": isinstance(value, bool),
@@ -152,6 +188,8 @@ def _check_type(source: _Source, table: str, name: str, key: Key, value: Any) ->
     }[key.kind]
     if ok:
         return
+    if key.kind == "path" and isinstance(value, str):
+        raise UsageError(f"{source.label}: {name} in {source.table(table)} is empty; give the path of {key.holds}")
     if key.kind == "string-table" and isinstance(value, dict):
         entry, bad = next((k, v) for k, v in value.items() if not isinstance(v, str))
         raise UsageError(

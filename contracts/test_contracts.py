@@ -4,7 +4,9 @@ Run against the embedded mocks:    pytest contracts --apiconform=all
 Run against a server:              pytest contracts --apiconform=code-insight \
                                        --apiconform-base-url=https://ci.example/codeinsight/api \
                                        --apiconform-credentials=ci.json
-Without --apiconform the tests are collected empty and skipped.
+Some operations only:              pytest contracts --apiconform=mend -k getProjectAlerts
+Without --apiconform the tests are collected empty and skipped. The run behind them tests only the selected
+operations (`-k`, node ids); a credentials file's `base_url` is the server when no base URL is given.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The dependency direction in ARCHITECTURE.md, enforced: a module never imports from a layer to its right.
 
 core (errors, config, surfaces, spec, openapi, validation, redact, rpc, checks, contract, model_base, quirks)
-  <- spec tooling (lint, codegen, models) <- mocks engine <- vendors <- runner / diff / proxy / compare
+  <- spec tooling (lint, codegen, models) <- mocks engine <- vendors <- runner / diff / proxy / compare / repro
   <- reports <- commands, cli, pytest_plugin
 
 Imports by name at run time (`importlib.import_module`, `__import__`) are imports too: the test sees them, and
@@ -36,7 +36,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("lint", "_lint_osv", "_lint_rules", "_lint_schema", "_lint_walk", "codegen", "models"),
     ("mocks",),
     ("vendors",),
-    ("runner", "diff", "proxy", "compare", "baseline"),
+    ("runner", "diff", "proxy", "compare", "merge", "repro", "baseline"),
     ("reports",),
     ("commands", "cli", "pytest_plugin", "__main__", "__init__"),
 ]

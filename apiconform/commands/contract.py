@@ -7,11 +7,12 @@ import argparse
 from apiconform.contract import CONTRACTS
 
 
-def add_contract_argument(parser: argparse.ArgumentParser, what: str) -> None:
+def add_contract_argument(parser: argparse.ArgumentParser, what: str, *, default: str | None = "observed") -> None:
+    """`default=None`: the command fills it in later (`run` reads its settings file first), still `observed`."""
     parser.add_argument(
         "--contract",
         choices=CONTRACTS,
-        default="observed",
+        default=default,
         help=f"{what}: `observed` is the documented spec plus its evidence-backed overlay "
-        "(specs/overlays/), `documented` the documents alone (default: %(default)s)",
+        "(specs/overlays/), `documented` the documents alone (default: observed)",
     )

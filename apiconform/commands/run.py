@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Mapping
+from functools import partial
 from pathlib import Path
+from typing import TextIO, TypeVar
 
 from apiconform.commands import plural
 from apiconform.commands.contract import add_contract_argument
-from apiconform.commands.progress import LineProgress
-from apiconform.contract import contract_for
+from apiconform.commands.progress import NORMAL, QUIET, VERBOSE, Paint, colour_wanted, make_progress, reason, safe
+from apiconform.contract import CONTRACTS, contract_for
 from apiconform.enums import response_enum_values
 from apiconform.errors import EXIT_INTERRUPTED, EXIT_NONCONFORMANT, EXIT_OK, TargetUnreachableError, UsageError
 from apiconform.mocks.faults import validate_names
 from apiconform.runner.core import RunOptions, run
 from apiconform.runner.credentials import load_credentials
 from apiconform.runner.profiles import get_profile
-from apiconform.runner.results import RunResult
+from apiconform.runner.results import Failure, RunResult
 from apiconform.runner.scenarios.base import (
     DEFAULT_MAX_RESPONSE_BYTES,
     NO_ANSWER_TITLES,
@@ -28,11 +31,33 @@ from apiconform.runner.waivers import Waiver, load_waivers
 from apiconform.surfaces import SURFACES, Surface, resolve_surfaces
 from apiconform.vendors.registry import get_vendor
 
+_T = TypeVar("_T")
 TRANSPORT_CHECKS = ("not_a_server_error", "response_time")  # where a request without a complete answer is reported
+SUMMARY_CHECKS = 10  # failure groups (one per check) the terminal summary shows; the rest are counted
+SUMMARY_OPERATIONS = 3  # operations named per group
+REASON_CHARS = 200
+
+
+# What an option is when neither the command line nor the settings file gives it. The parser's own defaults are
+# None (and its lists and switches None too), so "not on the command line" is visible after parsing: see
+# `with_settings`. The help texts name these values.
+DEFAULTS: dict[str, object] = {
+    "profile": "default",
+    "seed": 0,
+    "workers": 0,
+    "allow_writes": False,
+    "timeout": 10.0,
+    "max_response_bytes": DEFAULT_MAX_RESPONSE_BYTES,
+    "report_dir": Path("reports"),
+    "mock_fault": [],
+    "contract": "observed",
+}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_contract_argument(parser, "judge by the evidence-backed observed contract or by the documents alone")
+    add_contract_argument(
+        parser, "judge by the evidence-backed observed contract or by the documents alone", default=None
+    )
     surfaces = ", ".join(SURFACES)
     parser.add_argument("surface", metavar="SURFACE|all", help=f"{surfaces}, or all of them")
     parser.add_argument("--base-url", metavar="URL", help="server to test (default: start the embedded mock)")
@@ -44,22 +69,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--profile",
-        default="default",
         metavar="PROFILE",
-        help="quick (the CI smoke gate), default or thorough (default: %(default)s)",
+        help=f"quick (the CI smoke gate), default or thorough (default: {DEFAULTS['profile']})",
     )
-    parser.add_argument("--seed", type=int, default=0, metavar="N", help="same seed, same cases (default: %(default)s)")
+    parser.add_argument("--seed", type=int, metavar="N", help=f"same seed, same cases (default: {DEFAULTS['seed']})")
     parser.add_argument(
         "--workers",
         type=int,
-        default=0,
         metavar="N",
-        help="parallel workers (default: one process per core across surfaces; 1 for one surface)",
+        help="surfaces tested at once, one process each (default: one per core); a surface runs in one process",
     )
     parser.add_argument("--shard", metavar="K/N", help="run the K-th of N slices of the operations (default: all)")
     parser.add_argument(
         "--allow-writes",
-        action="store_true",
+        action=argparse.BooleanOptionalAction,
         help="allow writes against a non-loopback target (default: read-only there)",
     )
     parser.add_argument(
@@ -71,14 +94,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--timeout",
         type=float,
-        default=10.0,
         metavar="S",
-        help="seconds per request, body included (default: %(default)g)",
+        help=f"seconds per request, body included (default: {DEFAULTS['timeout']:g})",
     )
     parser.add_argument(
         "--max-response-bytes",
         type=int,
-        default=DEFAULT_MAX_RESPONSE_BYTES,
         metavar="N",
         help="read at most N bytes of an answer's (decoded) body; a larger answer fails "
         f"(default: {size_text(DEFAULT_MAX_RESPONSE_BYTES)})",
@@ -87,9 +108,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--report-dir",
         type=Path,
-        default=Path("reports"),
         metavar="DIR",
-        help="where the reports go (default: %(default)s)",
+        help=f"where the reports go (default: {DEFAULTS['report_dir']})",
     )
     parser.add_argument("--record", type=Path, metavar="FILE", help="save every exchange for `apiconform replay`")
     parser.add_argument(
@@ -98,35 +118,95 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--mock-fault",
         action="append",
-        default=[],
         metavar="NAME",
         help="embedded mocks only: switch on a fault profile (to see the gate fail), repeatable",
     )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="settings file whose [run] table holds defaults for these options; the command line wins (default:"
+        " ./apiconform.toml, else [tool.apiconform] in ./pyproject.toml)",
+    )
+    talk = parser.add_mutually_exclusive_group()
+    talk.add_argument(
+        "--quiet",
+        dest="verbosity",
+        action="store_const",
+        const=QUIET,
+        default=NORMAL,
+        help="print only the verdict line and errors (default: progress on stderr)",
+    )
+    talk.add_argument(
+        "--verbose",
+        dest="verbosity",
+        action="store_const",
+        const=VERBOSE,
+        help="also print each failure as it is found",
+    )
 
 
-def _shard(text: str | None) -> tuple[int, int] | None:
+def with_settings(args: argparse.Namespace) -> argparse.Namespace:
+    """The arguments with the settings file's [run] values filling what the command line left out, then DEFAULTS.
+
+    Merged after parsing rather than passed to `parser.set_defaults` before it: the file to read is itself an
+    argument (--config), so it is only known once the command line is parsed. Every run option's parser default
+    is None, so None means "not given" and a value typed on the command line, even one equal to the default
+    (`--seed 0`), wins over the file. `origins` remembers which values came from the file, for error messages.
+    """
+    from apiconform.config import load_tool_config, table_source
+
+    settings: dict[str, object] = load_tool_config(getattr(args, "config", None)).get("run", {})
+    merged = argparse.Namespace(**vars(args))
+    merged.origins = {}
+    where = table_source("run", getattr(args, "config", None))
+    for key, value in settings.items():
+        dest = key.replace("-", "_")
+        if getattr(merged, dest) is None:
+            # A TOML list of formats is the command line's comma-separated LIST.
+            setattr(merged, dest, ",".join(value) if dest == "format" and isinstance(value, list) else value)
+            merged.origins[dest] = f"{where} {key}"
+    for dest, default in DEFAULTS.items():
+        if getattr(merged, dest) is None:
+            setattr(merged, dest, list(default) if isinstance(default, list) else default)
+    return merged
+
+
+def _named(args: argparse.Namespace, dest: str) -> str:
+    """How a message names where a value came from: `--timeout` or `apiconform.toml [run] timeout`."""
+    origins: dict[str, str] = getattr(args, "origins", {})
+    return origins.get(dest, "--" + dest.replace("_", "-"))
+
+
+def _shard(text: str | None, name: str = "--shard") -> tuple[int, int] | None:
     if text is None:
         return None
     try:
         k, n = (int(x) for x in text.split("/"))
     except ValueError:
-        raise UsageError(f"--shard {text!r} is not K/N; write e.g. --shard 1/3") from None
+        raise UsageError(f"{name} {text!r} is not K/N; write e.g. --shard 1/3") from None
     if not 1 <= k <= n:
-        raise UsageError(f"--shard {text}: K must be between 1 and N")
+        raise UsageError(f"{name} {text}: K must be between 1 and N")
     return k, n
 
 
 def run_command(args: argparse.Namespace) -> int:
     from apiconform.reports import FORMATS, check_writable, write_reports
 
+    args = with_settings(args)
     formats = [f.strip() for f in (args.format or ",".join(FORMATS)).split(",") if f.strip()]
-    options = _options(args)
+    options = run_options(args)
     if args.record is not None:
         _record_probe(args.record)
     check_writable(args.report_dir, formats)
-    result = run(options, [LineProgress()])
+    progress = make_progress(args.verbosity, phases=options.profile.phases)
+    try:
+        result = run(options, [progress] if progress is not None else [])
+    finally:
+        if progress is not None:
+            progress.close()  # a run that ends in an exception must not leave a live display over its error line
     paths = write_reports(result, args.report_dir, formats)
-    print_summary(result, paths)
+    print_summary(result, paths, quiet=args.verbosity == QUIET)
     if result.interrupted:
         return EXIT_INTERRUPTED
     unusable = _never_answered(result) if options.base_url else None
@@ -143,42 +223,50 @@ def _response_enums(surface: Surface, contract: str) -> Callable[[], set[str]]:
     return lambda: response_enum_values(contract_for(surface.spec_path, contract).spec.document)
 
 
-def _options(args: argparse.Namespace) -> RunOptions:
-    """The run the arguments ask for, every value checked before anything starts (a typo costs no mock start, no
-    report directory, no wait)."""
+def run_options(args: argparse.Namespace) -> RunOptions:
+    """The run the arguments ask for (after `with_settings`), every value checked before anything starts (a typo
+    costs no mock start, no report directory, no wait). Messages name a value by where it came from
+    (`args.origins`: a settings-file key, the pytest plugin's option), else by this command's option. The pytest
+    plugin builds its run here too, so both accept and refuse the same things."""
     surfaces = resolve_surfaces(args.surface)
     if args.mock_fault and args.base_url:
-        raise UsageError("--mock-fault only applies to the embedded mocks; drop --base-url or the fault")
+        raise UsageError(
+            f"{_named(args, 'mock_fault')} only applies to the embedded mocks; "
+            f"drop {_named(args, 'base_url')} or the fault"
+        )
+    if args.contract not in CONTRACTS:
+        raise UsageError(f"{_named(args, 'contract')} {args.contract!r}: give one of {', '.join(CONTRACTS)}")
     for surface in surfaces:
-        validate_names(
-            tuple(args.mock_fault),
-            surface.name,
-            get_vendor(surface.name).fault_capabilities,
-            _response_enums(surface, args.contract),
+        capabilities = get_vendor(surface.name).fault_capabilities
+        enums = _response_enums(surface, args.contract)
+        _from_file(
+            args, "mock_fault", partial(validate_names, tuple(args.mock_fault), surface.name, capabilities, enums)
         )
     base_url = _base_url(args, surfaces)
     if args.workers < 0:
-        raise UsageError(f"--workers {args.workers}: give at least 1 (or 0 for automatic)")
+        raise UsageError(f"{_named(args, 'workers')} {args.workers}: give at least 1 (or 0 for automatic)")
     if not args.timeout > 0 or args.timeout == float("inf"):
-        raise UsageError(f"--timeout {args.timeout}: give a positive number of seconds")
+        raise UsageError(f"{_named(args, 'timeout')} {args.timeout}: give a positive number of seconds")
     if args.max_response_bytes < 1:
-        raise UsageError(f"--max-response-bytes {args.max_response_bytes}: give a positive number of bytes")
+        raise UsageError(
+            f"{_named(args, 'max_response_bytes')} {args.max_response_bytes}: give a positive number of bytes"
+        )
     rate = args.rate_limit
     if rate is not None and not 0 < rate < float("inf"):
-        raise UsageError(f"--rate-limit {rate:g}: give a positive number of requests per second")
+        raise UsageError(f"{_named(args, 'rate_limit')} {rate:g}: give a positive number of requests per second")
     if rate is None and base_url and not _loopback(base_url):
         rate = 10.0  # be a polite client of a vendor's production server unless told otherwise
     return RunOptions(
         surfaces=tuple(surfaces),
-        profile=get_profile(args.profile),
+        profile=_from_file(args, "profile", lambda: get_profile(args.profile)),
         seed=args.seed,
         base_url=base_url,
         credentials=args.credentials,
         workers=args.workers or (os.cpu_count() or 1 if len(surfaces) > 1 else 1),
-        shard=_shard(args.shard),
+        shard=_shard(args.shard, _named(args, "shard")),
         allow_writes=args.allow_writes,
-        rate_limit=rate,
-        timeout=args.timeout,
+        rate_limit=None if rate is None else float(rate),
+        timeout=float(args.timeout),
         waivers=_waivers(args.waivers) if args.waivers else (),
         mock_faults=tuple(args.mock_fault),
         record=args.record,
@@ -187,21 +275,37 @@ def _options(args: argparse.Namespace) -> RunOptions:
     )
 
 
+def _from_file(args: argparse.Namespace, dest: str, check: Callable[[], _T]) -> _T:
+    """`check()`, its usage error prefixed with where the value came from when that is not this command's option
+    (the checker's own message speaks of the value, not of where it was written)."""
+    try:
+        return check()
+    except UsageError as exc:
+        origins: dict[str, str] = getattr(args, "origins", {})
+        if dest not in origins:
+            raise
+        raise UsageError(f"{origins[dest]}: {exc.message}") from None
+
+
 def _base_url(args: argparse.Namespace, surfaces: list[Surface]) -> str | None:
     """--base-url, else the `base_url` of the credentials file (what `apiconform mock --credentials-out` writes):
     a server named in the file is used, never silently ignored. None: the embedded mocks."""
     if (args.base_url or args.credentials is not None) and len(surfaces) > 1:
-        raise UsageError("--base-url and --credentials name one server: run one surface at a time (not `all`)")
+        raise UsageError(
+            f"{_named(args, 'base_url')} and {_named(args, 'credentials')} name one server:"
+            " run one surface at a time (not `all`)"
+        )
     url: str | None = args.base_url
     if url is None and args.credentials is not None:
         named = load_credentials(args.credentials, surfaces[0]).values.get("base_url")
         if not isinstance(named, str) or not named:
             raise UsageError(
-                f"--credentials {args.credentials} names no server: pass --base-url URL (or add base_url to the file)"
+                f"{_named(args, 'credentials')} {args.credentials} names no server:"
+                f" pass {_named(args, 'base_url')} URL (or add base_url to the file)"
             )
         url = named
     if url is not None:
-        url = validate_base_url(url)
+        url = validate_base_url(url, _named(args, "base_url") if args.base_url else f"base_url in {args.credentials}")
         load_credentials(args.credentials, surfaces[0])
     return url
 
@@ -247,32 +351,114 @@ def _loopback(url: str) -> bool:
     return Target(next(iter(SURFACES.values())), url, {}, embedded=False).loopback
 
 
-def print_summary(result: object, paths: list[Path]) -> None:
+def print_summary(
+    result: object,
+    paths: list[Path],
+    *,
+    quiet: bool = False,
+    stream: TextIO | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> None:
+    """The verdict on stdout. Its first line's shape is read by scripts: `conformant: ...` or `NOT conformant: N
+    operations, N cases, N failures (N waived), N not exercised, S s`. Then failures grouped by check, each group
+    with its operations and its first failure's reason, and how many more the report holds."""
     from apiconform.runner.results import RunResult
 
     assert isinstance(result, RunResult)
+    out = stream or sys.stdout
+    paint = Paint(colour_wanted(out, environ))
+
+    def say(*parts: tuple[str, str]) -> None:
+        print(paint.line(list(parts)), file=out)
+
     ops = result.operations()
     failed = len(result.blocking_failures)
     waived = len(result.failures) - failed
-    verdict = "conformant" if result.conformant else "NOT conformant"
-    print(
-        f"{verdict}: {plural(len(ops), 'operation')}, {plural(sum(o.cases for o in ops), 'case')}, "
-        f"{plural(failed, 'failure')}"
-        f" ({waived} waived), {len(result.unexercised)} not exercised, {result.duration_s:.1f} s"
-        + (" (interrupted)" if result.interrupted else "")
+    verdict = ("conformant", "green bold") if result.conformant else ("NOT conformant", "red bold")
+    say(
+        verdict,
+        (
+            f": {plural(len(ops), 'operation')}, {plural(sum(o.cases for o in ops), 'case')}, "
+            f"{plural(failed, 'failure')} ({waived} waived), {len(result.unexercised)} not exercised, "
+            f"{result.duration_s:.1f} s" + (" (interrupted)" if result.interrupted else ""),
+            "",
+        ),
     )
-    for failure in result.blocking_failures[:10]:
-        print(f"  FAIL {failure.surface} {failure.operation} [{failure.check}] {failure.title}")
-    unproven: dict[tuple[str, str], list[str]] = {}
-    for op in result.unexercised:
-        unproven.setdefault((op.surface, op.unexercised_reason or "not exercised"), []).append(op.label)
-    for (surface, reason), labels in sorted(unproven.items()):
-        shown = ", ".join(labels[:3]) + (f" and {len(labels) - 3} more" if len(labels) > 3 else "")
-        print(f"  NOT EXERCISED {surface}: {plural(len(labels), 'operation')} {reason}: {shown}")
+    if not quiet:
+        for line in _failure_lines(result, paths):
+            say(*line)
+        unproven: dict[tuple[str, str], list[str]] = {}
+        for op in result.unexercised:
+            unproven.setdefault((op.surface, op.unexercised_reason or "not exercised"), []).append(op.label)
+        for (surface, reason), labels in sorted(unproven.items()):
+            shown = _first(labels, SUMMARY_OPERATIONS)
+            say(
+                ("  ", ""),
+                ("NOT EXERCISED", "yellow"),
+                (f" {surface}: {plural(len(labels), 'operation')} {reason}: {shown}", ""),
+            )
     for tested in result.surfaces.values():
         if tested.error:
-            print(f"  ERROR {tested.surface}: {tested.error}")
+            say(("  ", ""), ("ERROR", "red bold"), (f" {tested.surface}: {safe(tested.error, 2000)}", ""))
+    if quiet:
+        return
     for note in result.waiver_notes:
-        print(f"  note: {note}")
+        say(("  ", ""), ("note:", "yellow"), (f" {note}", ""))
     if paths:
-        print(f"reports: {', '.join(str(p) for p in paths)}")
+        say((f"reports: {', '.join(str(p) for p in paths)}", ""))
+
+
+def _failure_lines(result: RunResult, paths: list[Path]) -> list[list[tuple[str, str]]]:
+    """One group per check, most failures first: where it failed, then its first failure's reason."""
+    groups: dict[str, list[Failure]] = {}
+    for failure in result.blocking_failures:
+        groups.setdefault(failure.check, []).append(failure)
+    ranked = sorted(groups.items(), key=lambda item: (-len(item[1]), item[0]))
+    several = len(result.surfaces) > 1  # then an operation is named with its surface
+
+    def where(f: Failure) -> str:
+        return f"{f.surface} {f.operation}" if several else f.operation
+
+    lines: list[list[tuple[str, str]]] = []
+    for check, failures in ranked[:SUMMARY_CHECKS]:
+        first = failures[0]
+        if len(failures) == 1:
+            lines.append(
+                [("  ", ""), ("FAIL", "red bold"), (f" [{check}] {where(first)}: {reason(first, REASON_CHARS)}", "")]
+            )
+            continue
+        lines.append([("  ", ""), ("FAIL", "red bold"), (f" [{check}] {_spread(failures, several)}", "")])
+        lines.append([(f"       {where(first)}: ", "dim"), (reason(first, REASON_CHARS), "")])
+    hidden = len(result.blocking_failures) - min(len(ranked), SUMMARY_CHECKS)
+    if hidden > 0:
+        checks = len(ranked) - SUMMARY_CHECKS
+        more = f" ({plural(checks, 'more check')})" if checks > 0 else ""
+        lines.append([(f"  ... and {plural(hidden, 'more failure')}{more}{_report(paths)}", "")])
+    return lines
+
+
+def _spread(failures: list[Failure], several: bool) -> str:
+    """`N failures on K operations: A, B, C and 4 more`; across surfaces, how many operations on each."""
+    per_surface: dict[str, list[str]] = {}
+    for f in failures:
+        labels = per_surface.setdefault(f.surface, [])
+        if f.operation not in labels:
+            labels.append(f.operation)
+    count = f"{plural(len(failures), 'failure')} on {plural(sum(map(len, per_surface.values())), 'operation')}"
+    if len(per_surface) > 1:
+        return f"{count}: " + ", ".join(f"{surface} {len(labels)}" for surface, labels in per_surface.items())
+    ((surface, labels),) = per_surface.items()
+    return f"{count}: {surface + ' ' if several else ''}{_first(labels, SUMMARY_OPERATIONS)}"
+
+
+def _first(items: list[str], count: int) -> str:
+    return ", ".join(items[:count]) + (f" and {len(items) - count} more" if len(items) > count else "")
+
+
+def _report(paths: list[Path]) -> str:
+    """Where a person reads every failure: report.html, else whatever was written."""
+    for name in ("report.html", "report.json"):
+        for path in paths:
+            if path.name == name:
+                return f" in {path}"
+    return f" in {paths[0]}" if paths else ""

@@ -55,7 +55,9 @@ apiconform run mend --base-url URL --record new.json --report-dir new""",
 Run the contract suite: property-based, example-based and semantic checks of
 every operation of a surface. Without --base-url it starts the embedded
 mock(s) and tests them; with --base-url it tests that server (one surface at
-a time), read-only and rate-limited unless the server is on loopback.""",
+a time), read-only and rate-limited unless the server is on loopback.
+Progress goes to stderr (live bars in a terminal, a line per surface every
+few seconds when piped), the verdict and failures grouped by check to stdout.""",
     ),
     "mock": CommandText(
         "serve a built-in mock of a surface",
@@ -103,11 +105,38 @@ apiconform run mend --base-url URL --credentials mend.json --report-dir first
 apiconform baseline first/report.json -o waivers.yaml --expires-in 90
 apiconform run mend --base-url URL --credentials mend.json --waivers waivers.yaml""",
     ),
+    "merge": CommandText(
+        "join the reports of a sharded run (`run --shard K/N`) into one verdict",
+        """
+apiconform merge shard-1 shard-2 shard-3 --report-dir reports
+apiconform merge shards/*/ --format html,junit""",
+        """\
+Join the report.json of every shard of one run (`apiconform run ...
+--shard K/N --report-dir DIR`) into one verdict and one set of reports. The
+shards must come from one run (same surfaces, profile, seed and target) and
+all be there; each operation is taken from the shard that tested it.
+Exit 0 conformant, 1 not conformant, 2 when the reports do not fit together.""",
+    ),
     "replay": CommandText(
         "re-judge a recorded run (`run --record FILE`) offline against the specs",
         """
 apiconform run mend --base-url URL --record traffic.json   # capture once
 apiconform replay traffic.json --report-dir replayed       # judge it again""",
+    ),
+    "repro": CommandText(
+        "send one failure of a report.json again and judge the new answer",
+        """
+apiconform repro reports/report.json 3f9c2a1b     # the same embedded mock
+apiconform repro report.json 3f9c2a1b --base-url URL --credentials c.json""",
+        """\
+Send the request of one failure (its `id` in report.json) again and judge the
+answer by that failure's check: exit 1 when it still fails, 0 when it now
+passes. A report of an embedded mock starts that mock again (same seed and
+faults) unless --base-url is given; the request keeps its path below the base
+URL. The request is the failure's curl: its $APICONFORM_* placeholders take
+the restarted mock's credentials, else those of --credentials and of the
+APICONFORM_* variables. A check decided over several requests (paging, CRUD,
+stateful) is exit 2: run the suite again for it.""",
     ),
     "lint": CommandText(
         "lint OpenAPI specs (default: every spec in specs/)",

@@ -5,6 +5,12 @@ here rather than through `AllureFileLogger`: the logger names files with random 
 RunResult to give the same files. Allure merges results sharing a `historyId` into retries (toolchain notes,
 pitfall 2), so every cell gets its own, derived from (surface, operation, check): stable across runs, which
 is what Allure's history and trend views key on.
+
+Times: each result's duration is its share of the operation's measured time (`junit.seconds_per_testcase`: the same
+split, so both formats agree). Start and stop are laid out, not measured: one timeline lane per surface (the
+`host`/`thread` labels Allure's timeline groups by: surfaces run in parallel processes), starting at the run's start,
+each operation's results back to back in report order. The real run interleaves operations (schemathesis phases,
+then scenarios), which no per-operation total can show.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from allure_commons.model2 import Attachment, Label, Parameter, Status, StatusDe
 from attr import asdict
 
 from apiconform.reports.json_report import cell_failures, check_info, run_verdict
+from apiconform.reports.junit import seconds_per_testcase
 from apiconform.runner.results import (
     VERDICT_FAILED,
     VERDICT_KNOWN_DEVIATION,
@@ -65,11 +72,13 @@ def write(result: RunResult, report_dir: Path) -> Path:
     emit = _Emitter(out, result)
     by_cell = cell_failures(result)
     for name, surface in result.surfaces.items():
+        emit.new_lane()
         if surface.error is not None:
             emit(name, "(surface)", "reachable", Status.BROKEN, details=StatusDetails(message=surface.error))
         for op in surface.operations.values():
+            seconds = seconds_per_testcase(op)
             status, details = _exercised(op)
-            emit(name, op.label, EXERCISED, status, details=details)
+            emit(name, op.label, EXERCISED, status, details=details, seconds=seconds[EXERCISED])
             for check, cell in op.checks.items():
                 if cell.verdict == VERDICT_NOT_RUN:
                     continue
@@ -78,7 +87,16 @@ def write(result: RunResult, report_dir: Path) -> Path:
                 if cell.verdict == VERDICT_KNOWN_DEVIATION:
                     details = StatusDetails(message=_known(surface.deviations, op.label, check))
                 counts = [("passed evaluations", str(cell.passed)), ("failed evaluations", str(cell.failed))]
-                emit(name, op.label, check, _STATUS[cell.verdict], details=details, failures=failures, params=counts)
+                emit(
+                    name,
+                    op.label,
+                    check,
+                    _STATUS[cell.verdict],
+                    details=details,
+                    failures=failures,
+                    params=counts,
+                    seconds=seconds[check],
+                )
     _environment(out, result)
     return out
 
@@ -88,7 +106,7 @@ def _exercised(op: OperationResult) -> tuple[str, StatusDetails | None]:
         return Status.PASSED, None
     if op.excluded is not None:
         return Status.SKIPPED, StatusDetails(message=f"excluded: {op.excluded}")
-    return Status.FAILED, StatusDetails(message=f"{op.label} got no case: the run cannot vouch for it")
+    return Status.FAILED, StatusDetails(message=f"{op.label} not exercised ({op.unexercised_reason})")
 
 
 def _details(verdict: str, failures: list[Failure]) -> StatusDetails:
@@ -97,6 +115,10 @@ def _details(verdict: str, failures: list[Failure]) -> StatusDetails:
         return StatusDetails(message="failed")
     head = shown[0]
     message = f"{head.title}\n{head.message}"
+    if head.pointer or head.keyword:
+        message += f"\nAt: {head.pointer or '(the whole body)'}" + (
+            f" (schema keyword {head.keyword})" if head.keyword else ""
+        )
     if verdict == VERDICT_WAIVED:
         message = f"waived: {head.waived_by}\n{message}"
     if len(shown) > 1:
@@ -113,6 +135,11 @@ class _Emitter:
         self.profile = result.profile
         self.run_id = f"{result.started_at}/{result.seed}/{result.profile}"
         self.start = _epoch_ms(result.started_at)
+        self.cursor = self.start  # where the next result of the current lane starts, in epoch milliseconds
+
+    def new_lane(self) -> None:
+        """Every surface's results start at the run's start: surfaces run side by side."""
+        self.cursor = self.start
 
     def __call__(
         self,
@@ -124,6 +151,7 @@ class _Emitter:
         details: StatusDetails | None,
         failures: Sequence[Failure] = (),
         params: Sequence[tuple[str, str]] = (),
+        seconds: float = 0.0,
     ) -> None:
         key = f"{surface}\x00{label}\x00{check}"
         history_id = hashlib.sha256(key.encode()).hexdigest()[:32]
@@ -138,6 +166,8 @@ class _Emitter:
             ("story", check),
             ("framework", "apiconform"),
             ("tag", f"profile:{self.profile}"),
+            ("host", "apiconform"),
+            ("thread", surface),
         ]
         if info is not None:
             labels.append(("tag", f"group:{info['group']}"))
@@ -155,9 +185,10 @@ class _Emitter:
             labels=[Label(name=k, value=v) for k, v in labels],
             parameters=[Parameter(name=k, value=v) for k, v in [("surface", surface), *params]],
             attachments=_attachments(self.out, test_uuid, failures),
-            start=self.start,
-            stop=self.start,
+            start=self.cursor,
+            stop=None if self.cursor is None else self.cursor + round(seconds * 1000),
         )
+        self.cursor = item.stop
         _dump(self.out / f"{test_uuid}-result.json", asdict(item, filter=lambda _, v: v or v is False))
 
 
@@ -202,8 +233,7 @@ def _prop(text: str) -> str:
 
 
 def _epoch_ms(started_at: str) -> int | None:
-    # Per-cell timings are not recorded; stamping every result with the run's start keeps Allure's timeline
-    # sane without inventing durations.
+    # Without a readable start (a hand-edited result) the results carry no times rather than invented ones.
     try:
         return int(datetime.fromisoformat(started_at).timestamp() * 1000)
     except ValueError:

@@ -2,7 +2,12 @@
 
 Every value that reaches the page may come from the server under test, so everything is escaped, and a
 Content-Security-Policy forbids scripts and network loads outright: a missed escape still cannot run code
-or call home. No JavaScript; collapsible parts are <details>. Inline CSS, inline SVG; no external resource.
+or call home. No JavaScript: collapsible parts are <details>, the view filters are CSS over radio buttons
+(html_style.py). Inline CSS, inline SVG; no external resource.
+
+Counts use one vocabulary, defined on the page ("How to read this report") and shared with summary.md and
+junit.xml: a *failure* is one distinct way an operation broke a check; a *failed cell* is one operation x check
+that failed (holding one failure or more).
 """
 
 from __future__ import annotations
@@ -11,6 +16,8 @@ import html
 from collections import Counter
 from pathlib import Path
 
+from apiconform.reports import json_report
+from apiconform.reports.html_style import COLOURS, CSS
 from apiconform.reports.json_report import (
     CELL_VERDICTS,
     Totals,
@@ -23,7 +30,7 @@ from apiconform.reports.json_report import (
     surface_totals,
     totals,
 )
-from apiconform.runner.results import Failure, OperationResult, RunResult, SurfaceResult
+from apiconform.runner.results import VERDICT_FAILED, Failure, OperationResult, RunResult, SurfaceResult
 
 FILENAME = "report.html"
 OPEN_FAILURES = 10  # the first ones are expanded; the rest stay one line each until clicked
@@ -34,57 +41,29 @@ _HEADLINE = {
     "nonconformant": ("bad", "✗ Not conformant"),
     "interrupted": ("bad", "✗ Interrupted: incomplete run, not conformant"),
 }
-_CSS = """
-:root{--pass:#1e7d32;--pass-bg:#e3f4e6;--fail:#b3261e;--fail-bg:#fde8e6;--waive:#8a5a00;--waive-bg:#fff1d6;
---none:#5f6368;--none-bg:#eef0f2;--line:#d6d9dd;--muted:#5f6368}
-*{box-sizing:border-box}
-body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2328;margin:0;background:#f6f7f9}
-main{max-width:1280px;margin:0 auto;padding:0 24px 48px}
-header.verdict{padding:20px 24px;color:#fff}header.ok{background:var(--pass)}header.bad{background:var(--fail)}
-header h1{margin:0 auto;max-width:1232px;font-size:24px}header p{margin:4px auto 0;max-width:1232px;opacity:.92}
-h2{margin:32px 0 8px;padding-bottom:4px;border-bottom:2px solid var(--line)}h3{margin:20px 0 8px}
-nav{margin:12px 0;color:var(--muted)}nav a{margin-right:12px}a{color:#0b57d0}
-.cards{display:flex;flex-wrap:wrap;gap:10px;margin:16px 0}
-.card{background:#fff;border:1px solid var(--line);border-radius:8px;padding:10px 14px;min-width:120px}
-.card b{display:block;font-size:22px}.card span{color:var(--muted);font-size:12px}
-.card.bad b{color:var(--fail)}.card.warn b{color:var(--waive)}
-.panel{background:#fff;border:1px solid var(--line);border-radius:8px;padding:12px 16px;margin:12px 0}
-.scroll{overflow-x:auto}table{border-collapse:collapse;background:#fff}
-th,td{border:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top}
-th{background:#f0f2f4;font-weight:600}
-table.matrix th.check{writing-mode:vertical-rl;transform:rotate(180deg);white-space:nowrap;font-weight:500;
-padding:8px 4px;font-size:12px}
-table.matrix td.c{text-align:center;font-weight:700;min-width:26px;padding:4px 2px}
-td.passed{background:var(--pass-bg);color:var(--pass)}td.failed{background:var(--fail-bg);color:var(--fail)}
-td.waived{background:var(--waive-bg);color:var(--waive)}td.not_run{background:var(--none-bg);color:var(--none)}
-td.na{color:var(--muted);font-size:.75em}td.known_deviation{background:#efeafb;color:#7b61c4}
-td.c a{color:inherit;text-decoration:none;display:block}
-tr.unexercised td.op{background:var(--fail-bg);box-shadow:inset 4px 0 var(--fail)}
-tr.excluded td{color:var(--muted)}tr.excluded td.op{box-shadow:inset 4px 0 var(--none)}
-td.op{white-space:nowrap;font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12.5px}
-.badge{display:inline-block;border-radius:10px;padding:0 8px;font-size:11.5px;font-weight:600;margin-left:6px;
-font-family:system-ui,sans-serif}
-.b-fail{background:var(--fail);color:#fff}.b-waive{background:var(--waive-bg);color:var(--waive)}
-.b-none{background:var(--none-bg);color:var(--none)}.b-pass{background:var(--pass-bg);color:var(--pass)}
-.muted{color:var(--muted)}.small{font-size:12px}.err{border-left:4px solid var(--fail)}
-pre{background:#f6f8fa;border:1px solid var(--line);border-radius:6px;padding:8px 10px;margin:4px 0 10px;
-white-space:pre-wrap;word-break:break-word;max-height:320px;overflow:auto;font-size:12.5px}
-pre.curl{background:#1f2328;color:#f0f3f6;user-select:all}
-details.failure{background:#fff;border:1px solid var(--line);border-left:4px solid var(--fail);border-radius:6px;
-margin:8px 0;padding:6px 12px}details.failure.waived{border-left-color:var(--waive)}
-details.failure summary{cursor:pointer;font-weight:600}details.failure summary code{font-weight:400}
-.grid{display:grid;grid-template-columns:1fr 1fr;gap:12px}@media (max-width:900px){.grid{grid-template-columns:1fr}}
-.label{font-size:11px;text-transform:uppercase;letter-spacing:.04em;color:var(--muted);margin-top:8px}
-svg text{font:12px system-ui,sans-serif}.legend span{margin-right:14px}
-.sw{display:inline-block;width:11px;height:11px;border-radius:2px;margin-right:4px;vertical-align:-1px}
-"""
-_COLOURS = {
-    "passed": "#2e9d46",
-    "failed": "#d93025",
-    "waived": "#f0a500",
-    "not_run": "#b8bec6",
-    "known_deviation": "#7b61c4",
-}
+TERMS = (
+    ("cell", "one operation × check: a square of a matrix, judged passed, failed, waived or not run."),
+    (
+        "failure",
+        "one distinct way an operation broke a check, listed under Failures with its request, response and curl. "
+        "A failed cell holds one failure or more, so there can be more failures than failed cells.",
+    ),
+    ("failed cell", "a cell where at least one evaluation failed and no waiver covers it."),
+    ("evaluation", "one check judging one answer; hover a cell for its passed and failed evaluations."),
+    ("waived", "a failure a waiver accepts (and its cell): listed, but it does not fail the run."),
+    (
+        "known deviation",
+        "an answer the documents reject but recorded vendor behaviour explains (the observed contract, with its "
+        "evidence ids under Known deviations): it does not fail the run; `--contract documented` fails it.",
+    ),
+    (
+        "not exercised",
+        "an operation the run meant to test where no valid request got a documented success answer: it fails the "
+        "run. Excluded operations were left out on purpose (read-only run, another shard) and do not.",
+    ),
+    ("junit.xml", "one testcase per cell that ran, and one “exercised” testcase per operation: its failure count is "
+     "failed cells + operations not exercised."),
+)  # fmt: skip
 
 
 def e(value: object) -> str:
@@ -104,38 +83,62 @@ def render(result: RunResult) -> str:
     anchors = _failure_anchors(result.failures)
     surfaces = [_surface(result, name, s, anchors) for name, s in result.surfaces.items()]
     toc = " ".join(f'<a href="#s-{_slug(name)}">{e(name)}</a>' for name in result.surfaces)
+    radios = "".join(
+        f'<input type="radio" name="view" class="view" id="view-{v}"{" checked" if v == "all" else ""}>'
+        for v in ("all", "failed", "unexercised")
+    )
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>apiconform report: {e(headline)}</title><style>{_CSS}</style></head>
+<title>apiconform report: {e(headline)}</title><style>{CSS}</style></head>
 <body><header class="verdict {css_class}"><h1>{e(headline)}</h1>
 <p>profile <b>{e(result.profile)}</b> · seed <b>{e(result.seed)}</b> · started {e(result.started_at)}
  · {result.duration_s:.1f} s</p></header>
-<main>
-<nav>Surfaces: {toc} · <a href="#failures">Failures</a> · <a href="#checks">Checks</a></nav>
+<main>{radios}
+<nav>Surfaces: {toc} · <a href="#failures">Failures</a> · <a href="#terms">How to read this report</a>
+ · <a href="#checks">Checks</a></nav>
+{_filters(result)}
 {_cards(whole)}
 <div class="panel"><h3 style="margin-top:0">Check cells per surface</h3>{_chart(result)}</div>
 {"".join(surfaces)}
 {_failures(result.failures, anchors)}
 {_waiver_notes(result.waiver_notes)}
+{_terms()}
 {_catalogue(result)}
 <p class="muted small">apiconform report · report.json holds the same data (schema_version 1).</p>
 </main></body></html>
 """
 
 
+def _filters(result: RunResult) -> str:
+    ops = result.operations()
+    failed = sum(1 for op in ops if _has_failed_cell(op))
+    views = [
+        ("all", f"all operations ({len(ops)})"),
+        ("failed", f"with a failed cell ({failed})"),
+        ("unexercised", f"not exercised ({len(result.unexercised)})"),
+    ]
+    labels = "".join(f'<label for="view-{v}">{e(text)}</label>' for v, text in views)
+    return f'<div class="filters">Show: {labels}</div>'
+
+
+def _has_failed_cell(op: OperationResult) -> bool:
+    return any(cell.verdict == VERDICT_FAILED for cell in op.checks.values())
+
+
 def _cards(t: Totals) -> str:
+    failed_cells = t.checks["failed"]
     cards = [
         ("", t.operations, "operations"),
         ("", t.exercised, "exercised"),
-        ("bad" if t.unexercised else "", t.unexercised, "unexercised"),
+        ("bad" if t.unexercised else "", t.unexercised, "not exercised"),
         ("", t.excluded, "excluded on purpose"),
         ("", t.cases, "cases"),
-        ("", t.checks["passed"], "cells passed"),
-        ("bad" if t.checks["failed"] else "", t.checks["failed"], "cells failed"),
-        ("warn" if t.checks["waived"] else "", t.checks["waived"], "cells waived"),
-        ("bad" if t.blocking_failures else "", t.blocking_failures, "blocking failures"),
+        ("bad" if t.blocking_failures else "", t.blocking_failures, "failures"),
+        ("bad" if failed_cells else "", failed_cells, "failed cells"),
+        ("warn" if t.waived_failures else "", t.waived_failures, "waived failures"),
+        ("", t.checks["passed"], "passed cells"),
     ]
     inner = "".join(f'<div class="card {c}"><b>{n}</b><span>{e(what)}</span></div>' for c, n, what in cards)
     return f'<div class="cards">{inner}</div>'
@@ -157,15 +160,15 @@ def _chart(result: RunResult) -> str:
                 continue
             w = bar_w * n / widest
             parts.append(
-                f'<rect x="{x:.1f}" y="{y}" width="{max(w, 1.5):.1f}" height="20" fill="{_COLOURS[verdict]}">'
-                f"<title>{e(name)}: {n} {verdict.replace('_', ' ')}</title></rect>"
+                f'<rect x="{x:.1f}" y="{y}" width="{max(w, 1.5):.1f}" height="20" fill="{COLOURS[verdict]}">'
+                f"<title>{e(name)}: {n} {verdict.replace('_', ' ')} cells</title></rect>"
             )
             x += w
         summary = " / ".join(f"{counts[v]} {v.replace('_', ' ')}" for v in CELL_VERDICTS if counts[v])
         parts.append(f'<text x="{x + 8:.1f}" y="{y + 15}" fill="#5f6368">{e(summary or "no cells")}</text>')
     height = 16 + len(rows) * row_h
     legend = "".join(
-        f'<span><i class="sw" style="background:{_COLOURS[v]}"></i>{e(v.replace("_", " "))}</span>'
+        f'<span><i class="sw" style="background:{COLOURS[v]}"></i>{e(v.replace("_", " "))}</span>'
         for v in CELL_VERDICTS
     )
     return (
@@ -181,12 +184,27 @@ def _surface(result: RunResult, name: str, surface: SurfaceResult, anchors: dict
     error = f'<div class="panel err"><b>Could not test this surface:</b> {e(surface.error)}</div>'
     return f"""<section id="s-{_slug(name)}"><h2>{e(name)}</h2>
 <p><code>{e(surface.base_url)}</code> <span class="badge b-none">{kind}</span>
- · {t.exercised}/{t.operations} operations exercised · {t.cases} cases · {t.unexercised} unexercised
- · {t.excluded} excluded · {t.blocking_failures} blocking failure(s)</p>
+ · {t.exercised}/{t.operations} operations exercised · {t.cases} cases · {t.unexercised} not exercised
+ · {t.excluded} excluded · {t.blocking_failures} failure(s) in {t.checks["failed"]} failed cell(s)
+ · {t.waived_failures} waived failure(s) · <a href="#enums-{_slug(name)}">enum coverage</a></p>
+{_mock(name, surface)}
 {error if surface.error is not None else ""}
 {_matrix(result, name, surface, anchors)}
-{_enums(surface)}</section>
+{_not_applicable(surface)}
+{_enums(name, surface)}</section>
 """
+
+
+def _mock(name: str, surface: SurfaceResult) -> str:
+    """The command that starts the same embedded mock (seed and faults), so a failure can be replayed by hand."""
+    # report.json's surfaces[].mock is the one place that spells the command; the page shows the same text.
+    mock = json_report.mock_entry(name, surface)
+    if mock is None:
+        return ""
+    return (
+        f'<p class="small">Same mock again: <code class="cmd">{e(mock["command"])}</code> — it prints its base URL;'
+        " a failure's curl then needs that URL and the token from credentials.json.</p>"
+    )
 
 
 def _matrix(result: RunResult, name: str, surface: SurfaceResult, anchors: dict[int, str]) -> str:
@@ -194,52 +212,61 @@ def _matrix(result: RunResult, name: str, surface: SurfaceResult, anchors: dict[
     if not ops:
         return '<p class="muted">No operations.</p>'
     present = {c for op in ops for c in op.checks} | {c for op in ops for c in op.not_applicable}
-    checks = [c for c in check_order(result) if c in present]
+    order = check_order(result)  # a check that only ever was n/a is in no cell: it still gets its column
+    checks = [c for c in order if c in present] + sorted(present - set(order))
     by_cell = cell_failures(result)
-    head = "".join(f'<th class="check" title="{e(check_info(c)["description"])}">{e(c)}</th>' for c in checks)
+    head = "".join(
+        f'<th class="check" title="{e(check_info(c)["description"])}"><span>{e(c)}</span></th>' for c in checks
+    )
     rows = []
     for op in ops:
-        cells = []
-        for check in checks:
-            cell = op.checks.get(check)
-            if cell is None:
-                why = op.not_applicable.get(check)
-                cells.append(
-                    f'<td class="c na" title="{e(check)}: not applicable: {e(why)}">n/a</td>'
-                    if why
-                    else '<td class="c"></td>'
-                )
-                continue
-            tip = f"{check}: {cell.passed} passed, {cell.failed} failed ({cell.verdict.replace('_', ' ')})"
-            mark = _SYMBOL[cell.verdict]
-            first = by_cell.get((name, op.label, check))
-            if first:
-                mark = f'<a href="#{anchors[id(first[0])]}">{mark}</a>'
-            cells.append(f'<td class="c {cell.verdict}" title="{e(tip)}">{mark}</td>')
+        cells = [_cell(op, check, by_cell.get((name, op.label, check)), anchors) for check in checks]
         rows.append(
             f'<tr class="{_row_class(op)}">{_op_cell(op)}<td>{op.cases}</td>'
             f'<td class="small">{e(_statuses(op.statuses))}</td>{"".join(cells)}</tr>'
         )
     legend = " ".join(f"{s} {v.replace('_', ' ')}" for v, s in _SYMBOL.items())
-    return f"""<div class="scroll"><table class="matrix"><thead><tr><th>operation</th><th>cases</th>
-<th>statuses</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>
-<p class="muted small">{e(legend)} · empty: not scheduled for this operation · hover a cell for counts</p>"""
+    empty = []
+    if not any(_has_failed_cell(op) for op in ops):
+        empty.append(f'<p class="only-failed muted">No operation of {e(name)} has a failed cell.</p>')
+    if not any(not op.exercised and op.excluded is None for op in ops):
+        empty.append(f'<p class="only-unexercised muted">Every operation of {e(name)} was exercised or excluded.</p>')
+    return f"""{"".join(empty)}<div class="matrix-box"><table class="matrix"><thead><tr><th class="op">operation</th>
+<th>cases</th><th>statuses</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>
+<p class="muted small">{e(legend)} · n/a: could not run (why: below) · empty: not scheduled for this operation
+ · hover a cell for its evaluations</p>"""
+
+
+def _cell(op: OperationResult, check: str, failures: list[Failure] | None, anchors: dict[int, str]) -> str:
+    cell = op.checks.get(check)
+    if cell is None:
+        why = op.not_applicable.get(check)
+        return (
+            f'<td class="c na" title="{e(check)}: not applicable: {e(why)}">n/a</td>' if why else '<td class="c"></td>'
+        )
+    tip = f"{check}: {cell.passed} passed, {cell.failed} failed evaluations ({cell.verdict.replace('_', ' ')})"
+    if failures:
+        tip += f"; {len(failures)} distinct failure(s)"
+    mark = _SYMBOL[cell.verdict]
+    if failures:
+        mark = f'<a href="#{anchors[id(failures[0])]}">{mark}</a>'
+    return f'<td class="c {cell.verdict}" title="{e(tip)}">{mark}</td>'
 
 
 def _row_class(op: OperationResult) -> str:
-    if op.exercised:
-        return "exercised"
-    return "excluded" if op.excluded is not None else "unexercised"
+    # Excluded first: a shard's runner can count a scenario's proof for an operation another shard tests.
+    state = "excluded" if op.excluded is not None else "exercised" if op.exercised else "unexercised"
+    return f"op-row {state}" + (" has-failed" if _has_failed_cell(op) else "")
 
 
 def _op_cell(op: OperationResult) -> str:
     badge = ""
-    if not op.exercised and op.excluded is None:
-        badge = '<span class="badge b-fail">not exercised</span>'
-        badge += f'<div class="small">{e(op.unexercised_reason)}</div>'
-    elif not op.exercised:
+    if op.excluded is not None:
         badge = f'<span class="badge b-none" title="{e(op.excluded)}">excluded</span>'
         badge += f'<div class="small">{e(op.excluded)}</div>'
+    elif not op.exercised:
+        badge = '<span class="badge b-fail">not exercised</span>'
+        badge += f'<div class="small">{e(op.unexercised_reason)}</div>'
     return f'<td class="op" title="operationId: {e(op.operation_id)}">{e(op.label)}{badge}</td>'
 
 
@@ -247,9 +274,30 @@ def _statuses(statuses: Counter[int]) -> str:
     return " ".join(f"{status}×{count}" for status, count in sorted(statuses.items()))
 
 
-def _enums(surface: SurfaceResult) -> str:
-    if not surface.enum_coverage:
+def _not_applicable(surface: SurfaceResult) -> str:
+    """Why each n/a cell could not run, grouped by check and reason (one reason often covers many operations)."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for op in surface.operations.values():
+        for check, why in sorted(op.not_applicable.items()):
+            if check not in op.checks:
+                groups.setdefault((check, why), []).append(op.label)
+    if not groups:
         return ""
+    rows = "".join(
+        f"<tr><td><code>{e(check)}</code></td><td>{e(why)}</td><td>{len(labels)}</td>"
+        f'<td class="small">{"<br>".join(e(label) for label in labels)}</td></tr>'
+        for (check, why), labels in sorted(groups.items())
+    )
+    count = sum(len(labels) for labels in groups.values())
+    return f"""<details class="na"><summary>Checks that could not run (n/a): {count} cell(s), and why</summary>
+<div class="scroll"><table><thead><tr><th>check</th><th>why</th><th>cells</th><th>operations</th></tr></thead>
+<tbody>{rows}</tbody></table></div></details>"""
+
+
+def _enums(name: str, surface: SurfaceResult) -> str:
+    heading = f'<h3 id="enums-{_slug(name)}">Enum coverage</h3>'
+    if not surface.enum_coverage:
+        return f'{heading}<p class="muted enum-empty">No enum coverage recorded for this surface.</p>'
     rows = []
     for enum, raw in sorted(surface.enum_coverage.items()):
         entry = enum_entry(raw)
@@ -259,7 +307,7 @@ def _enums(surface: SurfaceResult) -> str:
             f"<tr><td><code>{e(enum)}</code></td><td>{share}</td><td>{_values(seen)}</td>"
             f"<td>{_values(entry['unseen'])}</td><td>{_values(entry['undocumented'], 'b-fail')}</td></tr>"
         )
-    return f"""<h3>Enum coverage</h3><div class="scroll"><table><thead><tr><th>enum</th><th>documented seen</th>
+    return f"""{heading}<div class="scroll"><table class="enums"><thead><tr><th>enum</th><th>documented seen</th>
 <th>seen</th><th>never seen</th><th>undocumented</th></tr></thead><tbody>{"".join(rows)}</tbody></table></div>"""
 
 
@@ -278,13 +326,18 @@ def _failures(failures: list[Failure], anchors: dict[int, str]) -> str:
         return '<section id="failures"><h2>Failures</h2><p>None.</p></section>'
     items = [_failure(f, anchors[id(f)], i < OPEN_FAILURES) for i, f in enumerate(blocking + waived)]
     return f"""<section id="failures"><h2>Failures</h2>
-<p>{len(blocking)} blocking · {len(waived)} waived. Each holds the request, the response, the contract it broke and a
-curl command to reproduce it (click a command to select it all).</p>{"".join(items)}</section>"""
+<p>{len(blocking)} failure(s) · {len(waived)} waived failure(s). Each holds the request, the response, the contract it
+broke and a curl command to reproduce it (click a command to select it all).</p>{"".join(items)}</section>"""
 
 
 def _failure(f: Failure, anchor: str, expanded: bool) -> str:
     badge = f'<span class="badge b-waive">waived: {e(f.waived_by)}</span>' if f.waived else ""
+    where = f" · <code>{e(f.pointer)}</code>" if f.pointer else ""
     body = [f'<div class="label">Message</div><pre>{e(f.message)}</pre>']
+    if f.pointer or f.keyword:
+        facts = [f"JSON pointer: {f.pointer or '(the whole body)'}"]
+        facts += [f"schema keyword: {f.keyword}"] if f.keyword else []
+        body.append(f'<div class="label">Where</div><pre class="where">{e(chr(10).join(facts))}</pre>')
     if f.expected:
         body.append(f'<div class="label">Expected</div><pre>{e(f.expected)}</pre>')
     if f.exchange is not None:
@@ -301,8 +354,8 @@ def _failure(f: Failure, anchor: str, expanded: bool) -> str:
     if f.curl:
         body.append(f'<div class="label">Reproduce</div><pre class="curl">{e(f.curl)}</pre>')
     return f"""<details class="failure{" waived" if f.waived else ""}" id="{anchor}"{" open" if expanded else ""}>
-<summary><code>{e(f.surface)}</code> · <code>{e(f.operation)}</code> · <code>{e(f.check)}</code> — {e(f.title)}{badge}
-</summary>{"".join(body)}</details>"""
+<summary><code>{e(f.surface)}</code> · <code>{e(f.operation)}</code> · <code>{e(f.check)}</code> — {e(f.title)}
+{where}{badge}</summary>{"".join(body)}</details>"""
 
 
 def _headers(headers: dict[str, str]) -> str:
@@ -318,6 +371,11 @@ def _waiver_notes(notes: list[str]) -> str:
         return ""
     items = "".join(f"<li>{e(n)}</li>" for n in notes)
     return f"<section><h2>Waiver notes</h2><ul>{items}</ul></section>"
+
+
+def _terms() -> str:
+    items = "".join(f"<dt>{e(term)}</dt><dd>{e(meaning)}</dd>" for term, meaning in TERMS)
+    return f'<section id="terms"><h2>How to read this report</h2><dl class="terms panel">{items}</dl></section>'
 
 
 def _catalogue(result: RunResult) -> str:

@@ -10,8 +10,10 @@ Output is deterministic for a given RunResult: object keys sorted, sets sorted, 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -151,7 +153,7 @@ def document(result: RunResult) -> dict[str, Any]:
         },
         "totals": totals(result.operations(), result.failures).as_dict(),
         "surfaces": [_surface(result, name) for name in result.surfaces],
-        "failures": [_failure(f) for f in result.failures],
+        "failures": [_failure(f, fid) for f, fid in zip(result.failures, failure_ids(result.failures), strict=True)],
         "known_deviations": [_deviation(d) for d in result.deviations],
         "waiver_notes": list(result.waiver_notes),
         "checks": {check_id: check_info(check_id) for check_id in check_order(result)},
@@ -165,7 +167,7 @@ def _surface(result: RunResult, name: str) -> dict[str, Any]:
         "base_url": surface.base_url,
         "embedded": surface.embedded,
         "contract": surface.contract,
-        "mock": _mock(name, surface),
+        "mock": mock_entry(name, surface),
         "error": surface.error,
         "totals": surface_totals(result, name).as_dict(),
         "operations": [_operation(op) for op in surface.operations.values()],
@@ -210,7 +212,7 @@ def _deviation(deviation: Deviation) -> dict[str, Any]:
     }
 
 
-def _mock(name: str, surface: SurfaceResult) -> dict[str, Any] | None:
+def mock_entry(name: str, surface: SurfaceResult) -> dict[str, Any] | None:
     """An embedded mock's seed and faults, and the command that starts the same mock again (to reproduce)."""
     if not surface.embedded or surface.mock_seed is None:
         return None
@@ -249,8 +251,23 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def _failure(failure: Failure) -> dict[str, Any]:
+def failure_ids(failures: Iterable[Failure]) -> list[str]:
+    """One id per failure for `apiconform repro REPORT ID`: the first 8 hex digits of the sha256 of its surface,
+    operation, check and title, so the same failure has the same id in every report that has it (whatever else the
+    run found, unlike a position); a repeat of those four in one report gets `-2`, `-3`, ... in report order."""
+    ids: list[str] = []
+    seen: Counter[str] = Counter()
+    for failure in failures:
+        key = "\0".join((failure.surface, failure.operation, failure.check, failure.title))
+        digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+        seen[digest] += 1
+        ids.append(digest if seen[digest] == 1 else f"{digest}-{seen[digest]}")
+    return ids
+
+
+def _failure(failure: Failure, failure_id: str) -> dict[str, Any]:
     return {
+        "id": failure_id,
         "surface": failure.surface,
         "operation": failure.operation,
         "check": failure.check,

@@ -2,6 +2,9 @@
 
 Server-controlled text goes only into code spans and code blocks: there it cannot render as a link, an image
 that calls home, raw HTML or an @mention. Everything is capped, so 5 or 5 000 failures give a similar size.
+
+Counts use report.html's terms (`html.TERMS`): failures are distinct failures, failed cells are operation x check
+squares that failed; one cell can hold several failures.
 """
 
 from __future__ import annotations
@@ -19,6 +22,11 @@ UNEXERCISED_LISTED = 10
 MESSAGE_CHARS = 140
 CURL_LINES = 15
 CURL_CHARS = 1500
+TERMS_LINE = (
+    "_Failure_: one distinct way an operation broke a check (listed below). _Failed cell_: one operation × check"
+    " that failed; a cell can hold several failures. _Not exercised_: no valid request got a documented success"
+    " answer (fails the run); excluded operations were left out on purpose."
+)
 _VERDICT_LINE = {
     "conformant": "## ✅ apiconform: conformant",
     "nonconformant": "## ❌ apiconform: not conformant",
@@ -38,9 +46,10 @@ def render(result: RunResult) -> str:
     lines.append(
         f"Profile {inline(result.profile)} · seed {result.seed} · started {inline(result.started_at)}"
         f" · {result.duration_s:.1f} s · {whole.exercised}/{whole.operations} operations exercised"
-        f" · {whole.cases} cases · {whole.blocking_failures} blocking failure(s)"
+        f" · {whole.cases} cases · {whole.blocking_failures} failure(s) in {whole.checks['failed']} failed cell(s)"
+        f" · {whole.unexercised} not exercised"
     )
-    lines += ["", *_surface_table(result), ""]
+    lines += ["", *_surface_table(result), "", TERMS_LINE, ""]
     blocking = result.blocking_failures
     if blocking:
         lines += [f"### Failures ({len(blocking)})", "", *_failure_table(blocking), ""]
@@ -57,18 +66,18 @@ def render(result: RunResult) -> str:
 
 def _surface_table(result: RunResult) -> list[str]:
     rows = [
-        "| surface | operations | exercised | cases | failed cells | waived cells | |",
-        "|---|---:|---:|---:|---:|---:|---|",
+        "| surface | operations | exercised | not exercised | cases | failures | failed cells | waived failures | |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for name, surface in result.surfaces.items():
         t = surface_totals(result, name)
-        ok = t.checks["failed"] == 0 and t.unexercised == 0 and surface.error is None
+        ok = not (t.blocking_failures or t.checks["failed"] or t.unexercised) and surface.error is None
         note = "✅" if ok else "❌"
         if surface.error is not None:
             note += f" {code(one_line(surface.error, 80))}"
         rows.append(
-            f"| {code(name)} | {t.operations} | {t.exercised} | {t.cases} | {t.checks['failed']}"
-            f" | {t.checks['waived']} | {note} |"
+            f"| {code(name)} | {t.operations} | {t.exercised} | {t.unexercised} | {t.cases} | {t.blocking_failures}"
+            f" | {t.checks['failed']} | {t.waived_failures} | {note} |"
         )
     return rows
 
@@ -76,7 +85,8 @@ def _surface_table(result: RunResult) -> list[str]:
 def _failure_table(failures: list[Failure]) -> list[str]:
     rows = ["| surface | operation | check | message |", "|---|---|---|---|"]
     for f in failures[:TOP_FAILURES]:
-        message = one_line(f"{f.title}: {f.message}" if f.message else f.title)
+        where = f" (at {f.pointer})" if f.pointer else ""
+        message = one_line(f"{f.title}{where}: {f.message}" if f.message else f.title + where)
         rows.append(f"| {code(f.surface)} | {code(f.operation)} | {code(f.check)} | {code(message)} |")
     return rows + _more(len(failures) - TOP_FAILURES, "failures")
 
@@ -85,12 +95,15 @@ def _waived_and_unexercised(result: RunResult, waived: int) -> list[str]:
     unexercised = result.unexercised
     excluded = sum(1 for op in result.operations() if not op.exercised and op.excluded is not None)
     lines = [
-        f"**Waived:** {waived} failure(s) · **Unexercised:** {len(unexercised)} operation(s)"
+        f"**Waived:** {waived} failure(s) · **Not exercised:** {len(unexercised)} operation(s)"
         f" · **Excluded on purpose:** {excluded} operation(s)"
     ]
     if unexercised:
         lines.append("")
-        lines += [f"- {inline(op.surface)} {inline(op.label)} got no case" for op in unexercised[:UNEXERCISED_LISTED]]
+        lines += [
+            f"- {inline(op.surface)} {inline(op.label)}: {inline(op.unexercised_reason or 'not exercised')}"
+            for op in unexercised[:UNEXERCISED_LISTED]
+        ]
         lines += _more(len(unexercised) - UNEXERCISED_LISTED, "unexercised operations")
     return lines
 

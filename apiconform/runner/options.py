@@ -30,3 +30,6 @@ class RunOptions:
     # observed: judge by the documented spec plus its evidence overlay (known deviations do not fail the gate), and
     # start embedded mocks that answer like the real vendor; documented: the documents alone.
     contract: str = "observed"
+    # The operation labels to test (the pytest plugin's -k / node-id selection); the others are left out as "not
+    # selected", like another shard's. None: every operation.
+    only: frozenset[str] | None = None

@@ -1,5 +1,5 @@
 """The document schemathesis sees: RPC unions exploded, discovered ids as examples, credentials in RPC bodies,
-and the operations this run must not touch (unsafe writes, other shards) taken out."""
+and the operations this run must not touch (unsafe writes, other shards, operations not selected) taken out."""
 
 from __future__ import annotations
 
@@ -27,13 +27,16 @@ def prepare(
     caller_credentials: tuple[str, ...] = (),
     destructive: frozenset[str] = frozenset(),
     unavailable: dict[str, str] | None = None,
+    only: frozenset[str] | None = None,
 ) -> Prepared:
     doc = copy.deepcopy(contract.exploded.document)
     prepared = Prepared(doc)
     ordered = sorted(contract.operations, key=lambda op: (op.operation.path, op.method.lower()))
     for index, op in enumerate(ordered):
         path, method = op.operation.path, op.method.lower()
-        reason = (unavailable or {}).get(op.operation_id)
+        # Not selected comes first: an operation nobody asked for is left out for that reason, whatever else holds.
+        reason = "not selected" if only is not None and op.label not in only else None
+        reason = reason or (unavailable or {}).get(op.operation_id)
         if not reason and not allow_writes and op.is_write:
             reason = "read-only run: writes need --allow-writes"
         elif not reason and shard is not None and index % shard[1] != shard[0] - 1:

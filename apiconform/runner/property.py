@@ -12,6 +12,7 @@ curl reproduction, not a run-level error.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from typing import Any
 
 import requests
 import schemathesis
+from schemathesis.config import SchemathesisConfig
 from schemathesis.config._phases import ExtraDataSourcesConfig
 from schemathesis.engine import events, from_schema
 
@@ -26,7 +28,7 @@ from apiconform.contract import NOT_A_SERVER_ERROR, Contract
 from apiconform.redact import Redactor
 from apiconform.runner import intents, st_checks
 from apiconform.runner.bounds import AnswerTooLarge, AnswerTooSlow
-from apiconform.runner.hypothesis_storage import private_hypothesis_storage
+from apiconform.runner.hypothesis_storage import private_hypothesis_storage, without_local_constants
 from apiconform.runner.profiles import Profile
 from apiconform.runner.results import Exchange, Failure
 from apiconform.runner.scenarios.base import (
@@ -40,6 +42,7 @@ from apiconform.runner.scenarios.methods import ALLOW_HEADER_CONFORMANCE, UNSUPP
 from apiconform.runner.scope import RunScope, activate
 
 BODY_EXCERPT = 2000
+_FRAGMENT = re.compile(r"#[A-Za-z0-9_]*('?)$")  # the last word of a code sample is its URL
 
 
 @dataclass
@@ -98,7 +101,9 @@ def run_property(
     on_operation: OperationDone | None = None,
 ) -> PropertyOutcome:
     """Drive the schemathesis engine over the prepared `document` and tally what it found, per report label."""
-    schema = schemathesis.openapi.from_dict(document)
+    # An explicit config: without one schemathesis reads a schemathesis.toml from the working directory or above
+    # it, and the user's settings for their own schemathesis runs would change the cases of this seed.
+    schema = schemathesis.openapi.from_dict(document, config=SchemathesisConfig())
     schema.config.update(
         base_url=settings.base_url,
         headers=dict(settings.headers),
@@ -135,7 +140,7 @@ def run_property(
         op = scope.contract.by_schema_label(schema_label)
         return op.label if op is not None else schema_label
 
-    with activate(scope), private_hypothesis_storage():
+    with activate(scope), private_hypothesis_storage(), without_local_constants():
         for event in from_schema(schema).execute():
             if isinstance(event, events.ScenarioFinished):
                 cases_before = dict(outcome.cases)
@@ -192,7 +197,7 @@ def _transport_failure(
     outcome.cells.setdefault((label, check_id), [0, 0])[1] += 1
     request = error.request if isinstance(error.request, requests.PreparedRequest) else None
     exchange = None
-    curl = redactor.text(event.info.code_sample or "")
+    curl = _sample(event.info.code_sample or "", redactor)
     if request is not None:
         raw_body = request.body
         body = raw_body.decode("utf-8", "replace") if isinstance(raw_body, bytes) else None
@@ -200,12 +205,12 @@ def _transport_failure(
         headers = {k: str(v) for k, v in request.headers.items()}
         exchange = Exchange(
             method=str(request.method),
-            url=redactor.text(str(request.url)),
+            url=redactor.text(_wire(str(request.url))),
             request_headers=redactor.headers(headers),
             request_body=excerpt(redactor, body, BODY_EXCERPT) if body else None,
             response_body=redactor.text(f"transport error: {reason}"),
         )
-        curl = curl or curl_command(str(request.method), str(request.url), headers, body, redactor)
+        curl = curl_command(str(request.method), str(request.url), headers, body, redactor)
         if isinstance(error.response, requests.Response):  # the headers came, the body was refused
             exchange.status = error.response.status_code
             exchange.response_headers = redactor.headers(dict(error.response.headers))
@@ -286,7 +291,7 @@ def _record(
                     title=redactor.text(str(failure.title)),
                     message=redactor.text(str(failure.message))[:BODY_EXCERPT],
                     expected=getattr(failure, "expected", "") or _expected(check_id, node.value),
-                    curl=redactor.text(check.failure_info.code_sample),
+                    curl=_curl(interaction, redactor) or _sample(check.failure_info.code_sample, redactor),
                     exchange=_exchange(interaction, redactor),
                     pointer=getattr(failure, "pointer", ""),
                     keyword=getattr(failure, "keyword", ""),
@@ -320,6 +325,29 @@ def _expected(check_id: str, case: Any) -> str:
     return f"the contract of {case.operation.label} (statuses {documented})"
 
 
+def _curl(interaction: Any, redactor: Redactor) -> str:
+    """The reproduction of what was sent, built from the request itself rather than schemathesis' code sample: that
+    sample shows the credentials (which must be `$APICONFORM_*` placeholders, not masks) and the virtual operation's
+    `#requestType` fragment, and quotes non-printable text for one shell only."""
+    if interaction is None:
+        return ""
+    request = interaction.request
+    body = request.body.decode("utf-8", "replace") if isinstance(request.body, bytes) else None
+    headers = {k: ", ".join(v) for k, v in request.headers.items()}
+    return curl_command(request.method, request.uri, headers, body, redactor)
+
+
+def _sample(code_sample: str, redactor: Redactor) -> str:
+    """schemathesis' own code sample, for a failure with no request to build one from: redacted, its URL's
+    fragment (never sent) dropped."""
+    return _FRAGMENT.sub(r"\1", redactor.text(code_sample.rstrip()))
+
+
+def _wire(url: str) -> str:
+    """The URL as sent: a virtual operation's fragment (Mend's `#getProjectAlerts`) never goes on the wire."""
+    return url.partition("#")[0]
+
+
 def _exchange(interaction: Any, redactor: Redactor) -> Exchange | None:
     if interaction is None:
         return None
@@ -328,7 +356,7 @@ def _exchange(interaction: Any, redactor: Redactor) -> Exchange | None:
     body = request.body.decode("utf-8", "replace") if isinstance(request.body, bytes) else None
     exchange = Exchange(
         method=request.method,
-        url=redactor.text(request.uri),
+        url=redactor.text(_wire(request.uri)),
         request_headers=redactor.headers({k: ", ".join(v) for k, v in request.headers.items()}),
         request_body=excerpt(redactor, body, BODY_EXCERPT) if body else None,
     )

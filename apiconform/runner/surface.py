@@ -11,7 +11,7 @@ import httpx
 
 from apiconform.contract import Contract, VirtualOperation, contract_for
 from apiconform.observed import ContractView, view_for
-from apiconform.redact import Redactor
+from apiconform.redact import Redactor, credential_names
 from apiconform.runner.bounds import Bounds
 from apiconform.runner.coverage import fill_enum_coverage
 from apiconform.runner.credentials import load_credentials
@@ -89,7 +89,8 @@ class _SurfaceRun:
         self.target = target
         self.options = options
         self.emit = emit
-        self.redactor = Redactor(target.secrets())
+        # The credentials appear in reproductions as the variables that carry them ($APICONFORM_TOKEN), not masked.
+        self.redactor = Redactor(target.secrets(), credential_names(target.credentials))
         self.outcome = SurfaceResult(surface.name, self.redactor.text(target.base_url), target.embedded)
         self.outcome.contract = view.mode
         if target.embedded:
@@ -132,6 +133,10 @@ class _SurfaceRun:
             self._phase_finished("discovery")
             secret_like = (str(v) for k, v in ctx.discovery.items() if _secret_name(k))
             self.redactor.add(*secret_like)
+            # A discovered value of a credential key (Mend's productToken) is what APICONFORM_<KEY> would give the run.
+            discovered = {k: v for k, v in ctx.discovery.items() if k in self.vendor.credential_keys}
+            for value, variable in credential_names(discovered).items():
+                self.redactor.name(value, variable)
             prepared = prepare(
                 self.contract,
                 discovered=ctx.discovery,
@@ -145,6 +150,7 @@ class _SurfaceRun:
                     for op_id, key in self.vendor.credential_needs.items()
                     if not target.credentials.get(key)
                 },
+                only=options.only,
             )
             ctx.excluded = prepared.excluded
             for label, reason in prepared.excluded.items():
@@ -154,7 +160,8 @@ class _SurfaceRun:
             self._scenarios(ctx)
         _count_scenario_cases(self.outcome)
         for label, count in ctx.proven.items():
-            if label in self.outcome.operations:
+            # A scenario may pass through an operation left out of this run (another shard's): it stays excluded.
+            if label in self.outcome.operations and self.outcome.operations[label].excluded is None:
                 self.outcome.operations[label].proven = (self.outcome.operations[label].proven or 0) + count
         for label, seconds in ctx.seconds.items():
             if label in self.outcome.operations:
@@ -178,7 +185,9 @@ class _SurfaceRun:
             headers=ctx.auth_headers,
             profile=options.profile,
             seed=options.seed,
-            workers=options.workers,
+            # One thread: threads share a core (schemathesis is CPU-bound Python) and make the case order,
+            # so the cases, vary from run to run. --workers parallelises surfaces, one process each.
+            workers=1,
             timeout=options.timeout,
             rate_limit=None if options.rate_limit is None else f"{options.rate_limit:g}/s",
             max_response_bytes=options.max_response_bytes,

@@ -84,20 +84,36 @@ def excerpt(redactor: Redactor, text: str | bytes, limit: int = EXCERPT) -> str:
     return redacted[:limit]
 
 
+# Headers the HTTP library adds on its own (curl adds its own), and schemathesis' case marker: not part of the case.
+LIBRARY_HEADERS = frozenset(
+    {"user-agent", "accept-encoding", "connection", "content-length", "transfer-encoding", "x-schemathesis-testcaseid"}
+)
+
+
 def curl_command(
-    method: str, url: str, headers: Mapping[str, str], body: str | None, redactor: Redactor | None = None
+    method: str,
+    url: str,
+    headers: Mapping[str, str],
+    body: str | None,
+    redactor: Redactor | None = None,
+    *,
+    json_body: bool = False,
 ) -> str:
-    """A curl reproduction of one request (redacted when a redactor is given)."""
-    parts = ["curl", "-X", method]
+    """A curl reproduction of one request, runnable as written in a POSIX shell. With a redactor, the run's
+    credentials are read from their environment variables (`"$APICONFORM_TOKEN"`) and other secrets masked.
+    `json_body`: the client labelled the body application/json on its own (httpx's `json=`)."""
+    parts = ["curl", "--head"] if method == "HEAD" else ["curl", "-X", method]  # -X HEAD would wait for a body
     for key, value in headers.items():
-        if key.lower() in ("user-agent", "accept-encoding", "connection", "content-length"):
+        if key.lower() in LIBRARY_HEADERS or (key.lower() == "accept" and value == "*/*"):
             continue
-        parts += ["-H", f"{key}: {value}"]
+        parts += ["-H", f"{key}: {value}" if value else f"{key};"]  # `Name;` is how curl sends an empty header
     if body:
-        parts += ["-d", body]
-    parts.append(url)
-    command = shlex.join(parts)
-    return redactor.text(command) if redactor is not None else command
+        if not any(key.lower() == "content-type" for key in headers):
+            # curl would label the body form-urlencoded: say what the request said (`Content-Type:` sends none)
+            parts += ["-H", "Content-Type: application/json" if json_body else "Content-Type:"]
+        parts += ["--data-raw" if body.startswith("@") else "-d", body]  # `-d @x` would send the file x
+    parts.append(url.partition("#")[0])  # a virtual operation's fragment (Mend's #requestType) is never sent
+    return redactor.shell_command(parts) if redactor is not None else shlex.join(parts)
 
 
 @dataclass
@@ -171,7 +187,7 @@ class ScenarioContext:
         send_headers.update(headers or {})
         url = self.base_url + path
         body_text = json.dumps(json_body) if json_body is not None else (content or b"").decode("utf-8", "replace")
-        self.last_curl = self._curl(method, url, params, send_headers, body_text or None)
+        self.last_curl = self._curl(method, url, params, send_headers, body_text or None, json_body is not None)
         self.last_exchange = Exchange(
             method=method,
             url=self.redactor.text(str(httpx.URL(url, params=params or {}))),
@@ -263,9 +279,16 @@ class ScenarioContext:
         return None if op is None or op is self.contract.rpc_endpoint else op.label
 
     def _curl(
-        self, method: str, url: str, params: dict[str, Any] | None, headers: dict[str, str], body: str | None
+        self,
+        method: str,
+        url: str,
+        params: dict[str, Any] | None,
+        headers: dict[str, str],
+        body: str | None,
+        json_body: bool,
     ) -> str:
-        return curl_command(method, str(httpx.URL(url, params=params or {})), headers, body, self.redactor)
+        full = str(httpx.URL(url, params=params or {}))
+        return curl_command(method, full, headers, body, self.redactor, json_body=json_body)
 
     # -- verdicts -----------------------------------------------------------------------------------------
     def not_applicable(self, operation: str, check: CheckId, why: str) -> None:
@@ -288,6 +311,11 @@ class ScenarioContext:
                 exchange=self.last_exchange,
             )
         )
+
+    def shown(self, value: Any, limit: int = 200) -> str:
+        """`value` for a message, its secrets masked before the cut (a cut secret is no longer recognisable)."""
+        text = value if isinstance(value, str | bytes) else str(self.redactor.data(value))
+        return excerpt(self.redactor, text, limit)
 
     def verdict(
         self, operation: str, check: CheckId, ok: bool, title: str, message: str = "", expected: str = ""

@@ -89,7 +89,7 @@ def preflight(ctx: ScenarioContext) -> None:
         )
     if _is_error(answer) or not isinstance(answer, dict):
         shown = (
-            f"errorCode {answer.get('errorCode')} {str(answer.get('errorMessage'))[:120]!r}"
+            f"errorCode {answer.get('errorCode')} {ctx.shown(str(answer.get('errorMessage')), 120)!r}"
             if _is_error(answer)
             else "no JSON object"
         )
@@ -244,7 +244,7 @@ def _error_answers(ctx: ScenarioContext, tokens: dict[str, str]) -> None:
             REQUEST_TYPE_ERRORS,
             _is_error(answer),
             f"a call with {what} was not answered with an errorCode",
-            f"answer: {str(answer)[:200]}",
+            f"answer: {ctx.shown(answer)}",
             "an errorCode answer",
         )
     if "productToken" in tokens:
@@ -260,7 +260,7 @@ def _error_answers(ctx: ScenarioContext, tokens: dict[str, str]) -> None:
             REQUEST_TYPE_ERRORS,
             _is_error(answer),
             "an organization-level call with a product token was answered with data",
-            f"answer: {str(answer)[:200]}",
+            f"answer: {ctx.shown(answer)}",
             "an errorCode answer (out of scope)",
         )
 
@@ -292,7 +292,7 @@ def _project_round_trip(ctx: ScenarioContext, tokens: dict[str, str]) -> None:
         CRUD_ROUNDTRIP,
         isinstance(token, str) and not _is_error(created),
         "createProject did not return a project token",
-        f"answer: {str(created)[:200]}",
+        f"answer: {ctx.shown(created)}",
     ):
         return
     names = _project_names(ctx, tokens)
@@ -320,5 +320,5 @@ def _project_round_trip(ctx: ScenarioContext, tokens: dict[str, str]) -> None:
         CRUD_ROUNDTRIP,
         not _is_error(deleted) and name not in (names or set()),
         "a deleted project is still listed (or the delete failed)",
-        f"delete answer: {str(deleted)[:200]}",
+        f"delete answer: {ctx.shown(deleted)}",
     )

@@ -163,7 +163,7 @@ def _token_refresh(ctx: ScenarioContext) -> None:
     )
     fresh = ((body or {}).get("JwtToken") or {}).get("Token") if isinstance(body, dict) else None
     if not ctx.verdict(
-        label, AUTH_REJECTED, isinstance(fresh, str), "token refresh returned no token", str(body)[:200]
+        label, AUTH_REJECTED, isinstance(fresh, str), "token refresh returned no token", ctx.shown(body)
     ):
         return
     assert isinstance(fresh, str)
@@ -200,7 +200,7 @@ def _project_round_trip(ctx: ScenarioContext, service: dict[str, Any] | None) ->
         CRUD_ROUNDTRIP,
         isinstance(project, dict) and isinstance(project.get("Id"), str) and bool(project["Id"]),
         "creating a project returned no project",
-        str(created)[:200],
+        ctx.shown(created),
     ):
         return
     assert isinstance(project, dict)

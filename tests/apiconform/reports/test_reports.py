@@ -1,7 +1,8 @@
 """Every report format over one small RunResult built in code: valid, deterministic, escaped, complete.
 
-The fixture holds two surfaces with a passing, a failing, an unexercised and an excluded operation, a waived
-failure, and server text that is hostile to HTML, XML and Markdown.
+The fixture (factories.sample_result) holds two surfaces with a passing, a failing, an unexercised and an excluded
+operation, a waived failure, and server text that is hostile to HTML, XML and Markdown. report.html's own features
+are in test_html.py (structure) and test_html_browser.py (headless Chromium).
 """
 
 from __future__ import annotations
@@ -9,8 +10,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import shutil
-import subprocess
 import xml.etree.ElementTree as ET
 from collections import Counter
 from pathlib import Path
@@ -22,93 +21,14 @@ import apiconform.reports
 from apiconform.errors import UsageError
 from apiconform.reports import FORMATS, write_reports
 from apiconform.reports.markdown import render as render_markdown
-from apiconform.runner.results import Exchange, Failure, OperationResult, RunResult, SurfaceResult
+from tests.apiconform.reports.factories import CANARY, make_failure, sample_result
 
 SCHEMA = Path(apiconform.reports.__file__).parent / "report.schema.json"
-HOSTILE = "<script>alert(1)</script> ]]> & \x1b[31m `tick` | pipe @someone ![x](https://tracker.example/p.png)"
-CANARY = "CANARY-7f3a9c1e-never-in-the-result"
-
-
-def _op(surface: str, label: str, cases: int = 0, **kw: object) -> OperationResult:
-    op = OperationResult(surface=surface, label=label, operation_id=label.rsplit(maxsplit=1)[-1].strip("/#") or "root")
-    op.cases = cases
-    for key, value in kw.items():
-        setattr(op, key, value)
-    return op
-
-
-def _checks(op: OperationResult, **cells: tuple[int, int] | tuple[int, int, bool]) -> OperationResult:
-    for check, counts in cells.items():
-        cell = op.cell(check)
-        cell.passed, cell.failed = counts[0], counts[1]
-        cell.waived = len(counts) > 2 and bool(counts[2])
-    return op
-
-
-def _failure(check: str, operation: str = "POST /jobs", waived_by: str | None = None) -> Failure:
-    exchange = Exchange(
-        method="POST",
-        url="http://127.0.0.1:8001/jobs?x=<b>",
-        request_headers={"Authorization": "[REDACTED]", "Content-Type": "application/json"},
-        request_body='{"name": "<script>alert(1)</script>"}',
-        status=500,
-        response_headers={"Content-Type": "text/html"},
-        response_body=f"<html>{HOSTILE}</html>",
-        elapsed_ms=12.5,
-    )
-    return Failure(
-        surface="alpha",
-        operation=operation,
-        check=check,
-        title=f"{check} broke",
-        message=f"Received {HOSTILE}",
-        expected="documented statuses: 201, 400",
-        curl=f"curl -X POST -H 'Authorization: [REDACTED]' -d '{{\"n\": \"</pre>{HOSTILE}\"}}' http://127.0.0.1:8001/jobs",
-        exchange=exchange,
-        waived_by=waived_by,
-    )
-
-
-def _result() -> RunResult:
-    alpha = SurfaceResult(surface="alpha", base_url="http://127.0.0.1:8001", embedded=True)
-    ok = _checks(_op("alpha", "GET /jobs", 12), not_a_server_error=(12, 0), response_schema_conformance=(12, 0))
-    ok.statuses.update({200: 10, 404: 2})
-    ok.enum_values = {"/status": {"queued", "done"}}
-    ok.response_fields = {"status", "id"}
-    bad = _checks(
-        _op("alpha", "POST /jobs", 5),
-        not_a_server_error=(3, 2),
-        status_code_conformance=(5, 0),
-        response_time=(4, 1, True),
-        pagination_limit=(0, 0),
-    )
-    bad.statuses.update({201: 3, 500: 2})
-    idle = _op("alpha", "DELETE /jobs/{id}")
-    alpha.operations = {op.label: op for op in (ok, bad, idle)}
-    alpha.enum_coverage = {"JobStatus": {"documented": {"queued", "done", "failed"}, "seen": {"queued", "weird"}}}
-    beta = SurfaceResult(surface="beta", base_url="https://beta.invalid/api", embedded=False)
-    rpc = _checks(_op("beta", "POST /api/v1.2#getProjectAlerts", 3), request_type_shape=(3, 0))
-    rpc.cell("negative_data_rejection_rpc").passed = 2  # an id the registry lacks still gets reported
-    reset = _op("beta", "POST /api/v1.2#adminReset", excluded="destructive: <resets> the organisation")
-    beta.operations = {op.label: op for op in (rpc, reset)}
-    return RunResult(
-        profile="ci",
-        seed=42,
-        started_at="2026-11-28T10:00:00+00:00",
-        duration_s=12.3456,
-        surfaces={"alpha": alpha, "beta": beta},
-        failures=[
-            _failure("not_a_server_error"),
-            _failure("response_time", waived_by="slow cold start <b>ticket 12</b>"),
-        ],
-        waiver_notes=["waiver 'old' expired on 2026-01-01 <i>"],
-        check_ids=["not_a_server_error", "status_code_conformance", "response_schema_conformance", "response_time"],
-    )
 
 
 @pytest.fixture
 def written(tmp_path: Path) -> dict[str, Path]:
-    paths = write_reports(_result(), tmp_path / "reports", FORMATS)
+    paths = write_reports(sample_result(), tmp_path / "reports", FORMATS)
     return dict(zip(FORMATS, paths, strict=True))
 
 
@@ -127,7 +47,7 @@ def test_report_json_is_schema_valid_and_byte_identical(written: dict[str, Path]
     jsonschema.Draft202012Validator.check_schema(schema)
     data = json.loads(written["json"].read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator(schema).validate(data)
-    again = write_reports(_result(), tmp_path / "again", ["json"])[0]
+    again = write_reports(sample_result(), tmp_path / "again", ["json"])[0]
     assert again.read_bytes() == written["json"].read_bytes()
     assert data["schema_version"] == 1
     assert data["run"]["verdict"] == "nonconformant"
@@ -183,7 +103,7 @@ def test_allure_has_one_result_per_cell_with_unique_history_ids(written: dict[st
 
 def test_allure_rewrite_replaces_previous_results(written: dict[str, Path], tmp_path: Path) -> None:
     before = sorted(p.name for p in written["allure"].iterdir())
-    write_reports(_result(), tmp_path / "reports", ["allure"])
+    write_reports(sample_result(), tmp_path / "reports", ["allure"])
     assert sorted(p.name for p in written["allure"].iterdir()) == before
 
 
@@ -193,7 +113,7 @@ def test_summary_has_verdict_failures_and_reproduction(written: dict[str, Path])
     line = next(x for x in text.splitlines() if "not_a_server_error" in x and x.startswith("|"))
     assert "`POST /jobs`" in line
     assert "\\| pipe" in line  # a `|` in server text does not split the table cell
-    assert "**Waived:** 1 failure(s) · **Unexercised:** 1 operation(s)" in text
+    assert "**Waived:** 1 failure(s) · **Not exercised:** 1 operation(s)" in text
     assert "```shell\ncurl -X POST" in text
     # Outside code, server text could render as HTML, a tracking image or an @mention in a PR comment.
     prose = re.sub(r"(`{3,})shell\n.*?\n\1", "", text, flags=re.DOTALL)
@@ -202,8 +122,8 @@ def test_summary_has_verdict_failures_and_reproduction(written: dict[str, Path])
 
 
 def test_summary_stays_short_with_500_failures() -> None:
-    result = _result()
-    result.failures = [_failure("not_a_server_error", operation=f"GET /op{i}") for i in range(500)]
+    result = sample_result()
+    result.failures = [make_failure("not_a_server_error", operation=f"GET /op{i}") for i in range(500)]
     text = render_markdown(result)
     assert len(text.splitlines()) < 150
     assert "… and 475 more failures" in text
@@ -211,7 +131,7 @@ def test_summary_stays_short_with_500_failures() -> None:
 
 
 def test_summary_is_green_when_conformant() -> None:
-    result = _result()
+    result = sample_result()
     result.failures = []
     result.surfaces["alpha"].operations.pop("DELETE /jobs/{id}")
     result.surfaces["alpha"].operations["POST /jobs"].checks.clear()
@@ -224,9 +144,9 @@ def test_html_escapes_server_text_and_loads_nothing(written: dict[str, Path]) ->
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert not re.search(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", page, re.IGNORECASE)
     assert "url(" not in page and "@import" not in page
-    for op in _result().operations():
+    for op in sample_result().operations():
         assert html.escape(op.label) in page
-    assert 'class="unexercised"' in page and 'class="excluded"' in page
+    assert 'class="op-row unexercised"' in page and 'class="op-row excluded"' in page
     assert "<svg" in page and page.count('class="failure') == 2
 
 
@@ -242,18 +162,18 @@ def test_unwritable_report_dir_is_a_usage_error(tmp_path: Path) -> None:
     blocker.write_text("", encoding="utf-8")
     for target in (blocker, blocker / "sub"):
         with pytest.raises(UsageError, match="cannot write reports to") as info:
-            write_reports(_result(), target, ["json"])
+            write_reports(sample_result(), target, ["json"])
         assert str(target) in info.value.message and "\n" not in info.value.message
 
 
 def test_unknown_format_suggests_the_close_one(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match=r"unknown report format 'junt' \(did you mean 'junit'\?\)"):
-        write_reports(_result(), tmp_path / "r", ["html", "junt"])
+        write_reports(sample_result(), tmp_path / "r", ["html", "junt"])
     assert not (tmp_path / "r").exists()  # nothing is written when the request is wrong
 
 
 def test_surface_error_is_reported_everywhere(tmp_path: Path) -> None:
-    result = _result()
+    result = sample_result()
     result.surfaces["beta"].error = "connection refused <at> beta"
     out = tmp_path / "r"
     paths = dict(zip(FORMATS, write_reports(result, out, FORMATS), strict=True))
@@ -261,25 +181,3 @@ def test_surface_error_is_reported_everywhere(tmp_path: Path) -> None:
     assert root.get("errors") == "1"
     assert "connection refused &lt;at&gt; beta" in paths["html"].read_text(encoding="utf-8")
     assert "connection refused <at> beta" in paths["md"].read_text(encoding="utf-8")
-
-
-def test_html_renders_in_headless_chromium_without_console_errors(written: dict[str, Path], tmp_path: Path) -> None:
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium is None:
-        pytest.skip("chromium not installed")
-    shot = tmp_path / "r.png"
-    args = [
-        chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}",
-        "--enable-logging=stderr", "--v=0", "--window-size=1280,2000",
-    ]  # fmt: skip
-    url = written["html"].resolve().as_uri()
-    dom = subprocess.run([*args, "--dump-dom", url], capture_output=True, text=True, timeout=120, check=False)
-    assert dom.returncode == 0, dom.stderr[-2000:]
-    assert "GET /jobs" in dom.stdout
-    png = subprocess.run([*args, f"--screenshot={shot}", url], capture_output=True, text=True, timeout=120, check=False)
-    assert png.returncode == 0, png.stderr[-2000:]
-    assert shot.stat().st_size > 10_000
-    for run in (dom, png):
-        console = [line for line in run.stderr.splitlines() if "CONSOLE" in line or "Uncaught" in line]
-        assert not console, console

@@ -1,7 +1,8 @@
 """Secrets never leave apiconform: canary values planted in credentials files (and in the traffic a proxied client
 sends) must not appear in any report file, recording, comparison or console line — nor may the real credentials
 of the mocks, nor recognisable pieces of them (a forged token that keeps all but four characters, a message that
-cuts a token short).
+cuts a token short). Yet a report's curl reproduces its failure: it reads the credentials from the APICONFORM_*
+variables, and so does `apiconform repro`.
 
 The mocks run as `apiconform mock SURFACE --port 0 --credentials-out FILE` with fault profiles, so that runs
 fail and their reports carry the curls, exchanges and messages where a secret could slip through.
@@ -10,6 +11,9 @@ fail and their reports carry the curls, exchanges and messages where a secret co
 from __future__ import annotations
 
 import json
+import os
+import shlex
+import subprocess
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -18,7 +22,15 @@ import httpx
 import pytest
 import yaml
 
-from tests.apiconform.robustness.support import REPO, Background, CliResult, assert_clean_exit, run_cli
+from apiconform.redact import variable_for
+from tests.apiconform.robustness.support import (
+    REPO,
+    Background,
+    CliResult,
+    assert_clean_exit,
+    report_failures,
+    run_cli,
+)
 
 BOUND_S = 240.0
 CANARIES = {  # values the redactor can only know from the credentials file: sent as headers on every request
@@ -151,6 +163,84 @@ def test_mend_run_leaks_no_token(tmp_path: Path, work: Path) -> None:
     tokens = [real[k] for k in ("userKey", "orgToken", "productToken", "projectToken")]
     assert all(len(t) >= 32 for t in tokens)
     assert_no_leak([*tokens, CANARIES["password"], CANARIES["api_key"]], [reports, recording], [run, mock_result])
+
+
+def credential_env(real: dict[str, Any]) -> dict[str, str]:
+    """The APICONFORM_* variables of a credentials document (what a CI job would set)."""
+    return {variable_for(k): v for k, v in real.items() if isinstance(v, str) and k not in ("surface", "base_url")}
+
+
+def run_curl(curl: str, env: dict[str, str], tmp_path: Path) -> tuple[int, str, bytes]:
+    """A report's curl run as written by `sh`, with `env` as its only variables: (status, Content-Type, body)."""
+    out = tmp_path / "curl-body"
+    command = f"{curl} -sS -o {shlex.quote(str(out))} -w '%{{http_code}} %{{content_type}}'"
+    ran = subprocess.run(
+        ["sh", "-c", command],
+        env={"PATH": os.environ["PATH"], **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert ran.returncode == 0, ran.stderr
+    status, _, content_type = ran.stdout.partition(" ")
+    return int(status), content_type, out.read_bytes()
+
+
+def _run_with_canaries(surface: str, mock: Background, real: dict[str, Any], tmp_path: Path, work: Path) -> CliResult:
+    creds = tmp_path / "canary-credentials.json"
+    creds.write_text(json.dumps(dict(real, headers=canary_headers(real))), encoding="utf-8")
+    args = ["run", surface, "--base-url", mock.url, "--credentials", str(creds), "--profile", "quick"]
+    run = run_cli([*args, "--report-dir", str(tmp_path / "reports")], bound=BOUND_S, cwd=work)
+    assert_clean_exit(run)
+    assert run.code == 1, run.describe()
+    return run
+
+
+def _repro(failure: dict[str, Any], tmp_path: Path, work: Path) -> CliResult:
+    report, creds = tmp_path / "reports" / "report.json", tmp_path / "canary-credentials.json"
+    result = run_cli(["repro", str(report), failure["id"], "--credentials", str(creds)], bound=BOUND_S, cwd=work)
+    assert result.code == 1 and f"STILL FAILING {failure['check']}" in result.stdout, result.describe()
+    return result
+
+
+def test_a_mend_curl_from_the_report_runs_with_the_credentials_from_the_environment(tmp_path: Path, work: Path) -> None:
+    """The curl names the userKey and orgToken as $APICONFORM_* (never the value, never a mask): with those set it
+    gets the answer the run saw, with a wrong userKey an errorCode; `repro` sends it again to the same effect."""
+    mock, real = _mock("mend", tmp_path, "wrong-request-type-shape")
+    try:
+        run = _run_with_canaries("mend", mock, real, tmp_path, work)
+        failures = report_failures(tmp_path / "reports")
+        assert all('"userKey": "[REDACTED]"' not in f["curl"] and "#" not in f["curl"] for f in failures)
+        shape = next(f for f in failures if f["check"] == "request_type_shape")
+        assert '"$APICONFORM_USERKEY"' in shape["curl"], shape["curl"]
+        status, _, body = run_curl(shape["curl"], credential_env(real), tmp_path)
+        seen = json.loads(shape["exchange"]["response_body"])
+        assert (status, sorted(json.loads(body))) == (shape["exchange"]["status"], sorted(seen))
+        wrong = dict(credential_env(real), APICONFORM_USERKEY="0" * 36)
+        assert "errorCode" in json.loads(run_curl(shape["curl"], wrong, tmp_path)[2])
+        repro = _repro(shape, tmp_path, work)
+    finally:
+        mock_result = mock.stop()
+    tokens = [real[k] for k in ("userKey", "orgToken", "productToken", "projectToken")]
+    secrets = [*tokens, *CANARIES.values()]
+    assert_no_leak(secrets, [tmp_path / "reports"], [run, repro, mock_result])
+
+
+def test_a_code_insight_curl_reads_its_bearer_token_from_the_environment(tmp_path: Path, work: Path) -> None:
+    mock, real = _mock("code-insight", tmp_path, "wrong-content-type")
+    try:
+        run = _run_with_canaries("code-insight", mock, real, tmp_path, work)
+        failure = next(f for f in report_failures(tmp_path / "reports") if f["check"] == "content_type_conformance")
+        assert '-H "Authorization: Bearer $APICONFORM_TOKEN"' in failure["curl"], failure["curl"]
+        status, content_type, _ = run_curl(failure["curl"], credential_env(real), tmp_path)
+        exchange = failure["exchange"]
+        assert (status, content_type) == (exchange["status"], exchange["response_headers"]["content-type"])
+        assert run_curl(failure["curl"], {}, tmp_path)[0] == 401  # the variable is what carries the token
+        repro = _repro(failure, tmp_path, work)
+    finally:
+        mock_result = mock.stop()
+    assert_no_leak([real["token"], *CANARIES.values()], [tmp_path / "reports"], [run, repro, mock_result])
 
 
 def test_a_password_in_the_base_url_is_masked(tmp_path: Path, work: Path) -> None:
