@@ -303,12 +303,32 @@ def _enums(name: str, surface: SurfaceResult) -> str:
         entry = enum_entry(raw)
         documented, seen = entry["documented"], entry["seen"]
         share = f"{len(set(documented) & set(seen))}/{len(documented)}"
+        blind = entry.get("unobserved") or []
+        where = f"{len(blind)} of {len(entry.get('operations') or [])}: {', '.join(blind)}" if blind else "–"
         rows.append(
             f"<tr><td><code>{e(enum)}</code></td><td>{share}</td><td>{_values(seen)}</td>"
-            f"<td>{_values(entry['unseen'])}</td><td>{_values(entry['undocumented'], 'b-fail')}</td></tr>"
+            f"<td>{_values(entry['unseen'])}</td><td>{_values(entry['undocumented'], 'b-fail')}</td>"
+            f'<td class="small">{e(where)}</td></tr>'
         )
     return f"""{heading}<div class="scroll"><table class="enums"><thead><tr><th>enum</th><th>documented seen</th>
-<th>seen</th><th>never seen</th><th>undocumented</th></tr></thead><tbody>{"".join(rows)}</tbody></table></div>"""
+<th>seen</th><th>never seen</th><th>undocumented</th><th>operations that never showed it</th></tr></thead>
+<tbody>{"".join(rows)}</tbody></table></div>{_deviations(surface)}"""
+
+
+def _deviations(surface: SurfaceResult) -> str:
+    """Known deviations: answers the documents reject that the observed contract accepts, with their evidence."""
+    if not surface.deviations:
+        return ""
+    rows = "".join(
+        f'<tr><td class="op">{e(d.operation)}</td><td>{e(d.check)}</td><td>{e(d.message)}</td>'
+        f"<td>{e(', '.join(d.evidence))}</td><td>{d.count}</td></tr>"
+        for d in surface.deviations
+    )
+    return f"""<h3>Known deviations ({e(surface.contract)} contract)</h3><p class="muted small">The documents reject
+these answers; recorded vendor behaviour (specs/evidence/) explains them, so they do not fail the run. Run with
+<code>--contract documented</code> to fail them.</p><div class="scroll"><table class="deviations"><thead><tr>
+<th>operation</th><th>check</th><th>what the documents reject</th><th>evidence</th><th>answers</th></tr></thead>
+<tbody>{rows}</tbody></table></div>"""
 
 
 def _values(values: list[str], css: str = "b-none") -> str:

@@ -14,7 +14,7 @@ from apiconform.reports import FORMATS, write_reports
 from apiconform.reports.html import render
 from apiconform.reports.html_style import CSS
 from apiconform.reports.json_report import totals
-from apiconform.runner.results import RunResult
+from apiconform.runner.results import Deviation, RunResult
 from tests.apiconform.reports.factories import matrix_result, sample_result
 
 
@@ -133,3 +133,25 @@ def test_enum_coverage_renders_what_the_run_recorded_or_says_it_recorded_none() 
     empty = render(result)
     assert '<h3 id="enums-mend">Enum coverage</h3><p class="muted enum-empty">No enum coverage recorded' in empty
     assert 'href="#enums-mend"' in empty
+
+
+def test_blind_spots_and_known_deviations_are_listed_with_their_evidence() -> None:
+    result = matrix_result()
+    mend = result.surfaces["mend"]
+    mend.contract = "observed"
+    mend.enum_coverage["Alert.level"] = {
+        "documented": ["MAJOR", "MINOR"],
+        "seen": ["MAJOR"],
+        "operations": ["POST /api/v1.2#getProjectAlerts", "POST /api/v1.2#getProductAlerts"],
+        "unobserved": ["POST /api/v1.2#getProductAlerts"],
+    }
+    mend.deviations = [
+        Deviation("mend", "POST /api/v1.2#getProjectAlerts", "response_schema_conformance", "alerts <x>", ("M-1",), 3)
+    ]
+    page = render(result)
+    enums = page.split('<h3 id="enums-mend">Enum coverage</h3>')[1].split("</table>")[0]
+    assert '<td class="small">1 of 2: POST /api/v1.2#getProductAlerts</td>' in enums
+    deviations = page.split("<h3>Known deviations (observed contract)</h3>")[1].split("</table>")[0]
+    assert "<td>alerts &lt;x&gt;</td><td>M-1</td><td>3</td>" in deviations
+    mend.deviations = []
+    assert "Known deviations (" not in render(result)
