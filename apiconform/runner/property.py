@@ -79,10 +79,10 @@ def included_checks(rpc: bool, stateful: bool = True) -> list[str]:
     if not stateful:
         names = [n for n in names if n not in st_checks.STATEFUL_ONLY]
     if rpc:
-        # Mend rejects with HTTP 200 + errorCode: judge negative data with the RPC variant of the check, and leave
-        # positive acceptance to request_type_shape (a valid body may still name a library the server lacks).
+        # Mend rejects with HTTP 200 + errorCode: judge both with the RPC variants of the checks (a valid body may
+        # still name a library the server lacks: the vendor says which errors a request's data explains).
         names = [n for n in names if n not in (st_checks.NEGATIVE_DATA_REJECTION, st_checks.POSITIVE_DATA_ACCEPTANCE)]
-        names.append("negative_data_rejection_rpc")
+        names += ["negative_data_rejection_rpc", "positive_data_acceptance_rpc"]
     return names
 
 

@@ -30,6 +30,8 @@ class RunScope:
     max_response_time: float | None = None
     # The vendor's reading of an answer body that rejects the caller's credentials (RPC surfaces answer so with 200)
     credential_rejection: Callable[[Any], str | None] | None = None
+    # ... and of an error body answering a valid request that the request's data does not explain
+    valid_request_rejection: Callable[[Any], str | None] | None = None
     auth_headers: dict[str, str] = field(default_factory=dict)  # how the run authenticates
     # Operations that take a credential in the body (a token refresh): their 401 judges that credential
     token_exchanges: frozenset[str] = frozenset()

@@ -208,6 +208,29 @@ def negative_data_rejection_rpc(ctx: Any, response: Any, case: Any) -> bool | No
     )
 
 
+@schemathesis.check
+def positive_data_acceptance_rpc(ctx: Any, response: Any, case: Any) -> bool | None:
+    """positive_data_acceptance for RPC APIs that answer errors with HTTP 200: a valid request with the run's
+    credentials answered with an error that its data does not explain (the vendor classifies the error body)."""
+    scope = active()
+    op = scope.operation(case) if scope is not None else None
+    if scope is None or op is None or op.variant is None or scope.valid_request_rejection is None:
+        return SKIP
+    if intents.intent_of(case) != intents.POSITIVE or not _carries_pinned_credentials(case):
+        return SKIP
+    if scope.credential_rejection is not None and scope.credential_rejection(_json_body(response)):
+        return SKIP  # the caller rejected: valid_credentials_accepted reports it
+    why = scope.valid_request_rejection(_json_body(response))
+    if why is None:
+        return PASS
+    raise ContractFailure(
+        operation=case.operation.label,
+        title="Valid request rejected",
+        message=f"a request that satisfies the contract, with the run's credentials, was answered {why}",
+        expected="the requestType's answer, or an error its data explains (an unknown token, library or name)",
+    )
+
+
 def _carries_pinned_credentials(case: Any) -> bool:
     """True when every credential the prepared document pins in this body has its pinned value."""
     ref = case.operation.definition.raw.get("requestBody", {}).get("content", {}).get(JSON, {}).get("schema", {})
@@ -263,6 +286,7 @@ STATEFUL_ONLY = (CheckId("use_after_free"), CheckId("ensure_resource_availabilit
 # Report ids of the schemathesis check names that differ from them.
 REPORTED_AS: dict[str, CheckId] = {
     "negative_data_rejection_rpc": NEGATIVE_DATA_REJECTION,
+    "positive_data_acceptance_rpc": POSITIVE_DATA_ACCEPTANCE,
     "contract_status_code": STATUS_CODE_CONFORMANCE,
     "contract_content_type": CONTENT_TYPE_CONFORMANCE,
     "contract_response_schema": RESPONSE_SCHEMA_CONFORMANCE,

@@ -176,6 +176,7 @@ class _SurfaceRun:
             Bounds(options.max_response_bytes, options.timeout),
             max_response_time=options.profile.max_response_time,
             credential_rejection=self.vendor.credential_rejection,
+            valid_request_rejection=self.vendor.valid_request_rejection,
             auth_headers=dict(ctx.auth_headers),
             token_exchanges=self.vendor.token_exchanges,
         )

@@ -57,6 +57,10 @@ class Vendor:
     # Why an answer body rejects the run's credentials (Mend: an errorCode about the userKey or a token), or None;
     # for surfaces that answer such rejections with HTTP 200 (a 401/403 needs no classifier).
     credential_rejection: Callable[[Any], str | None] | None = None
+    # Why an error body answering a valid request is not explained by the request's data (an unknown library or a
+    # taken name are; an "unexpected error" or "invalid parameters" are not), or None; for surfaces that answer
+    # errors with HTTP 200, where schemathesis' positive_data_acceptance cannot tell an error from an answer.
+    valid_request_rejection: Callable[[Any], str | None] | None = None
 
     @property
     def fault_capabilities(self) -> frozenset[str]:

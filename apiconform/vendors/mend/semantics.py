@@ -64,6 +64,24 @@ _CALLER_CODES = frozenset({5001, 5004})
 _CALLER_WORDS = re.compile(r"\b(userkey|user key|orgtoken)\b|not allowed|permission|unauthori|not authori")
 
 
+# Errors a valid request's data explains: what it names does not exist, exists already, or contradicts the state.
+# The mock's codes (apiconform.vendors.mend.call) and real servers' (MEND-OBS-027: 2001/2010 name taken, 2007 user
+# not in the organization, 2008 group missing, 2011 user missing, 2013 invitation sent, 8000 invalid key UUID).
+# Real 2001 is "product name taken" where the mock's 2001 is "invalid request": the message decides.
+_DATA_CODES = frozenset({4001, 4002, 4003, 5002, 5003, 2007, 2008, 2010, 2011, 2013, 8000})
+_DATA_WORDS = re.compile(r"not found|does not exist|doesn't exist|already|taken|no such")
+
+
+def valid_request_rejection(body: Any) -> str | None:
+    """Why an error answering a valid request is not explained by the request's data (None: it is, or no error)."""
+    if not _is_error(body):
+        return None
+    code, message = body.get("errorCode"), str(body.get("errorMessage", ""))
+    if code in _DATA_CODES or _DATA_WORDS.search(message.lower()):
+        return None
+    return f"errorCode {code} {message[:120]!r}"
+
+
 def credential_rejection(body: Any) -> str | None:
     """Why an answer rejects the caller's credentials: an errorCode about the userKey, the orgToken or the role."""
     if not _is_error(body):

@@ -15,6 +15,7 @@ VENDOR = Vendor(
     preflight=semantics.preflight,
     discover=semantics.discover,
     credential_rejection=semantics.credential_rejection,
+    valid_request_rejection=semantics.valid_request_rejection,
     run_scenarios=semantics.run_scenarios,
     prepare_example=semantics.prepare_example,
     caller_credentials=semantics.CALLER,
