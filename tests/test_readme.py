@@ -100,6 +100,15 @@ NOT_RUN: dict[str, str] = {
     "scripts/bench_run.py": "a benchmark of `run all --profile default` and plain schemathesis runs: minutes",
     "apiconform run all --profile default": "the benchmark's run, about 60 s on 2 cores; `run code-insight` runs here",
     "scripts/false_alarm_budget.py [--seeds 1,2,3]": "the thorough profile over every surface per seed: minutes",
+    "scripts/setup": "creates .venv; scripts/test and scripts/conformance run it first",
+    "apiconform merge DIR... [--report-dir OUT] [--format LIST]": (
+        "needs the reports of every shard of one run; tests/apiconform/test_merge.py merges three through the CLI"
+    ),
+    "apiconform repro REPORT FAILURE-ID [--base-url URL] [--credentials FILE] [--timeout S]": (
+        "needs a failing report (this file's run is conformant); tests/apiconform/test_repro.py runs it on the"
+        " failures of a faulted run"
+    ),
+    "apiconform repro": "the command above, named in prose",
 }
 
 
