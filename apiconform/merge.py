@@ -33,6 +33,7 @@ from apiconform.errors import UsageError
 from apiconform.runner.results import (
     VERDICT_WAIVED,
     Cell,
+    Deviation,
     Exchange,
     Failure,
     OperationResult,
@@ -153,6 +154,7 @@ def _same_run(a: Shard, b: Shard) -> None:
     for name, left in a.result.surfaces.items():
         right = b.result.surfaces[name]
         differ(f"{name} embedded mock", left.embedded, right.embedded)
+        differ(f"{name} contract", left.contract, right.contract)
         if not left.embedded:
             differ(f"{name} base URL", left.base_url, right.base_url)
         elif left.mock_seed is not None and right.mock_seed is not None:
@@ -202,6 +204,13 @@ def _surface(name: str, shards: list[Shard]) -> SurfaceResult:
     first = shards[0].result.surfaces[name]
     merged = SurfaceResult(name, first.base_url, first.embedded, mock_seed=first.mock_seed)
     merged.mock_faults = list(first.mock_faults)
+    merged.contract = first.contract
+    merged.deviations = [
+        d
+        for shard in shards
+        for d in shard.result.surfaces[name].deviations
+        if _owns(shard.result.surfaces[name], d.operation)  # a scenario may pass through another shard's operation
+    ]
     errors = [s.result.surfaces[name].error for s in shards]
     merged.error = "; ".join(dict.fromkeys(e for e in errors if e)) or None
     for label, op in first.operations.items():
@@ -210,6 +219,11 @@ def _surface(name: str, shards: list[Shard]) -> SurfaceResult:
         for enum, entry in shard.result.surfaces[name].enum_coverage.items():
             merged.enum_coverage[enum] = _enum(merged.enum_coverage.get(enum), entry)
     return merged
+
+
+def _owns(surface: SurfaceResult, label: str) -> bool:
+    op = surface.operations.get(label)
+    return op is not None and op.excluded is None
 
 
 def _operation(surface: str, label: str, fallback: OperationResult, shards: list[Shard]) -> OperationResult:
@@ -276,6 +290,10 @@ def result_from_report(doc: dict[str, Any]) -> RunResult:
         if mock:
             surface.mock_seed, surface.mock_faults = mock["seed"], list(mock["faults"])
         surface.enum_coverage = {name: dict(entry) for name, entry in raw["enum_coverage"].items()}
+        surface.contract = str(raw.get("contract") or "documented")  # reports before the observed contract
+        surface.deviations = [
+            _loaded_deviation(d) for d in doc.get("known_deviations") or [] if d["surface"] == surface.surface
+        ]
         for op in raw["operations"]:
             surface.operations[op["label"]] = _loaded_operation(surface.surface, op)
         result.surfaces[surface.surface] = surface
@@ -288,7 +306,12 @@ def _loaded_operation(surface: str, raw: dict[str, Any]) -> LoadedOperation:
     op.cases = raw["cases"]
     op.statuses = Counter({int(status): count for status, count in raw["statuses"].items()})
     op.checks = {
-        check: Cell(cell["passed"], cell["failed"], waived=cell["verdict"] == VERDICT_WAIVED)
+        check: Cell(
+            cell["passed"],
+            cell["failed"],
+            waived=cell["verdict"] == VERDICT_WAIVED,
+            deviations=int(cell.get("deviations") or 0),
+        )
         for check, cell in raw["checks"].items()
     }
     op.excluded = raw["excluded"]
@@ -298,6 +321,12 @@ def _loaded_operation(surface: str, raw: dict[str, Any]) -> LoadedOperation:
     op.not_applicable = dict(raw.get("not_applicable") or {})
     op.duration_s = float(raw.get("duration_s") or 0.0)
     return op
+
+
+def _loaded_deviation(raw: dict[str, Any]) -> Deviation:
+    return Deviation(
+        raw["surface"], raw["operation"], raw["check"], raw["message"], tuple(raw["evidence"]), int(raw["count"])
+    )
 
 
 def _loaded_failure(raw: dict[str, Any]) -> Failure:

@@ -25,8 +25,9 @@ import httpx
 from apiconform import contract as judge
 from apiconform.checks import CheckId
 from apiconform.compare import load_report
-from apiconform.contract import Contract, Judgement, contract_for, parse_json
+from apiconform.contract import Contract, Judgement, parse_json
 from apiconform.errors import TargetUnreachableError, UsageError
+from apiconform.observed import view_for
 from apiconform.redact import MASK, Redactor, credential_names, variable_for
 from apiconform.runner.credentials import load_credentials
 from apiconform.runner.profiles import get_profile
@@ -234,6 +235,12 @@ class Target:
     shown: str
 
 
+def _contract_of(report: dict[str, Any], surface_name: str) -> str:
+    """The contract the run judged by (`documented` for reports written before there were two)."""
+    entry: dict[str, Any] = next((s for s in report["surfaces"] if s["surface"] == surface_name), {})
+    return str(entry.get("contract") or "documented")
+
+
 @contextmanager
 def target_for(
     report: dict[str, Any], surface_name: str, base_url: str | None, credentials: Path | None
@@ -244,7 +251,9 @@ def target_for(
     if base_url is None and entry.get("embedded"):
         if not mock:
             raise UsageError("the report does not say how its embedded mock was started; pass --base-url URL")
-        started = start_embedded(surface, seed=int(mock["seed"]), faults=tuple(mock["faults"]))
+        started = start_embedded(
+            surface, seed=int(mock["seed"]), faults=tuple(mock["faults"]), contract=_contract_of(report, surface.name)
+        )
         try:
             shown = "the same mock again: " + str(mock["command"]).split(" --credentials-out", 1)[0]
             yield Target(started.base_url, _values(started.credentials), started.headers, shown)
@@ -358,7 +367,8 @@ def reproduce(
         )
     needed = _Needed()
     recorded_request(failure, needed)  # an unreadable reproduction stops here, before a mock is started
-    contract = contract_for(get_surface(failure["surface"]).spec_path)
+    view = view_for(get_surface(failure["surface"]).spec_path, _contract_of(report, failure["surface"]))
+    contract = view.contract
     op = contract.operation(failure["operation"])
     if op is None:
         raise UsageError(f"{failure['operation']} is not an operation of the {failure['surface']} spec any more")
@@ -373,7 +383,7 @@ def reproduce(
     if answer.error:
         ok, verdict = False, f"no complete answer: {answer.error}"
     else:
-        judgement = contract.judge_response(op, answer.status, answer.content_type, answer.body)
+        judgement = view.judge_response(op, answer.status, answer.content_type, answer.body)
         ok, verdict = judge_answer(failure, report, contract, judgement, answer)
     redactor = Redactor(target.headers.values(), {value: variable for variable, value in target.values.items()})
     sent = [value for _, value in request.headers] + [request.body or ""]

@@ -79,6 +79,10 @@ RUNS: dict[str, Command | str] = {
     ),
     "apiconform compare reports-old/report.json reports-new/report.json": COMPARE,
     "apiconform lint [SPEC ...]": Command(("lint", "specs/code-insight.yaml")),
+    # the run above is conformant: no failure to turn into a waiver, an empty waiver file
+    "apiconform baseline REPORT.json -o waivers.yaml [--expires DATE | --expires-in DAYS]": Command(
+        ("baseline", "reports/report.json", "-o", "waivers.yaml", "--expires-in", "30")
+    ),
 }
 
 NOT_RUN: dict[str, str] = {
@@ -95,6 +99,11 @@ NOT_RUN: dict[str, str] = {
         " file names"
     ),
     "apiconform run mend --base-url NEW --record new.json": "needs the new Mend server (NEW) and its credentials",
+    "apiconform run mend --base-url URL": "needs a Mend server; the observed contract's runs are tests/specs/observed",
+    "apiconform run mend --base-url URL --contract documented": (
+        "needs a Mend server; tests/specs/observed/test_mend_documented_run.py runs the documented contract against"
+        " the observed mock and checks the failures name apiAlertInfo"
+    ),
     "scripts/schemathesis_mocks.py": "plain schemathesis with every phase against each mock: minutes",
     "scripts/bench_mocks.py": "a benchmark (requests per second, with Prism and wrk when installed): minutes",
     "scripts/bench_run.py": "a benchmark of `run all --profile default` and plain schemathesis runs: minutes",

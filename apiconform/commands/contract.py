@@ -7,12 +7,14 @@ import argparse
 from apiconform.contract import CONTRACTS
 
 
-def add_contract_argument(parser: argparse.ArgumentParser, what: str, *, default: str | None = "observed") -> None:
-    """`default=None`: the command fills it in later (`run` reads its settings file first), still `observed`."""
+def add_contract_argument(
+    parser: argparse.ArgumentParser, what: str, *, default: str | None = "observed", shown: str = "observed"
+) -> None:
+    """`default=None`: the command fills it in later (`run` reads its settings file first) with `shown`."""
     parser.add_argument(
         "--contract",
         choices=CONTRACTS,
         default=default,
         help=f"{what}: `observed` is the documented spec plus its evidence-backed overlay "
-        "(specs/overlays/), `documented` the documents alone (default: observed)",
+        f"(specs/overlays/), `documented` the documents alone (default: {default or shown})",
     )

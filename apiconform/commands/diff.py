@@ -36,8 +36,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     side = "a spec file, or REV:path read with `git show` (e.g. main:specs/mend.yaml)"
     parser.add_argument("old", metavar="OLD", help=f"the old spec: {side}")
     parser.add_argument("new", metavar="NEW", help=f"the new spec: {side}")
+    # Documented by default: diff compares two versions of the vendor's documents (an upgrade); the overlay
+    # records the current servers, and applied to both sides it would hide what a new document changes in the
+    # answers it replaces (a field added to a documented schema the overlay retargets).
     add_contract_argument(
-        parser, "compare the observed contracts (each side plus the surface's overlay) or the documents"
+        parser,
+        "compare the documents, or the observed contracts (each side plus the surface's overlay)",
+        default="documented",
     )
     parser.add_argument("--format", default="text", choices=FORMATS, help="output format (default: %(default)s)")
     parser.add_argument(
@@ -83,7 +88,7 @@ def run_diff(args: argparse.Namespace) -> int:
         fail_on = _choice(getattr(args, "fail_on", "breaking"), FAIL_ON, "--fail-on")
         overrides = _severity_overrides(getattr(args, "config", None))
         old, new = load_side(str(args.old)), load_side(str(args.new))
-        if getattr(args, "contract", "observed") == "observed":
+        if getattr(args, "contract", "documented") == "observed":
             old, new = observed_side(old), observed_side(new)
         findings = [
             dataclasses.replace(

@@ -101,9 +101,9 @@ apiconform compare old.json new.json --format json --output drift.json""",
     "baseline": CommandText(
         "turn a run's failures into waivers: adopt the gate and fail only on new drift",
         """
-apiconform run mend --base-url URL --credentials mend.json --report-dir first
+apiconform run mend --base-url URL --credentials c.json --report-dir first
 apiconform baseline first/report.json -o waivers.yaml --expires-in 90
-apiconform run mend --base-url URL --credentials mend.json --waivers waivers.yaml""",
+apiconform run mend --base-url URL --credentials c.json --waivers waivers.yaml""",
     ),
     "merge": CommandText(
         "join the reports of a sharded run (`run --shard K/N`) into one verdict",

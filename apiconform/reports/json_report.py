@@ -217,10 +217,12 @@ def mock_entry(name: str, surface: SurfaceResult) -> dict[str, Any] | None:
     if not surface.embedded or surface.mock_seed is None:
         return None
     faults = "".join(f" --fault {fault}" for fault in surface.mock_faults)
+    contract = "" if surface.contract == "observed" else f" --contract {surface.contract}"
     return {
         "seed": surface.mock_seed,
         "faults": list(surface.mock_faults),
-        "command": f"apiconform mock {name} --seed {surface.mock_seed}{faults} --credentials-out credentials.json",
+        "command": f"apiconform mock {name} --seed {surface.mock_seed}{faults}{contract}"
+        " --credentials-out credentials.json",
     }
 
 

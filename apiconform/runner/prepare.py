@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from apiconform.contract import JSON, Contract
+from apiconform.runner.scenarios.fill import for_path
 from apiconform.spec import Document, resolve_pointer
 
 
@@ -48,7 +49,7 @@ def prepare(
         if not op.is_write:
             # Discovered ids reach reads only: a generated DELETE or PUT aimed at a real entity the discovery found
             # would change or destroy what the credentials point to (writes are proven on scratch entities).
-            _add_parameter_examples(doc["paths"][path][method], discovered)
+            _add_parameter_examples(doc["paths"][path][method], for_path(discovered, path))
     doc["paths"] = {p: item for p, item in doc["paths"].items() if any(m in _METHODS for m in item)}
     _pin_body_credentials(contract, doc, credentials, discovered, caller_credentials, destructive)
     return prepared

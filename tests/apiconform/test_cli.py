@@ -20,7 +20,20 @@ from apiconform.commands.run import print_summary
 from apiconform.runner.results import Failure, OperationResult, RunResult, SurfaceResult
 from apiconform.surfaces import SURFACES
 
-COMMANDS = ("run", "mock", "checks", "proxy", "diff", "compare", "merge", "replay", "repro", "lint", "codegen")
+COMMANDS = (
+    "run",
+    "mock",
+    "checks",
+    "proxy",
+    "diff",
+    "compare",
+    "baseline",
+    "merge",
+    "replay",
+    "repro",
+    "lint",
+    "codegen",
+)
 
 
 def _error(capsys: pytest.CaptureFixture[str], *args: str) -> str:

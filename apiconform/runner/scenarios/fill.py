@@ -32,12 +32,26 @@ def value_for(
     return None
 
 
+def for_path(discovered: dict[str, Any], path: str) -> dict[str, Any]:
+    """The discovered values for one path. A key `NAME@PREFIX` scopes a value to the paths under PREFIX (the most
+    specific prefix wins), so a generic parameter name (`id`) can carry a package id under /packages/{id} and a
+    scan id under /scans/{id}; a plain `NAME` serves every path."""
+    values = {k: v for k, v in discovered.items() if "@" not in k}
+    scoped = sorted((k for k in discovered if "@" in k), key=lambda k: len(k.partition("@")[2]))
+    for key in scoped:
+        name, _, prefix = key.partition("@")
+        if path == prefix or path.startswith(prefix.rstrip("/") + "/"):
+            values[name] = discovered[key]
+    return values
+
+
 def fill_path(spec: ApiSpec, operation: Operation, discovered: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
     """(concrete path, required query params) for an operation, or None when a required value is unknown."""
     raw_params = {
         (p.get("name"), p.get("in")): p for p in (spec.resolve(x) for x in operation.raw.get("parameters", []))
     }
     path = operation.path
+    discovered = for_path(discovered, path)
     query: dict[str, Any] = {}
     for param in operation.parameters:
         if not param.required or param.location in ("header", "cookie"):

@@ -91,9 +91,28 @@ def discover(ctx: ScenarioContext) -> dict[str, Any]:
     )
     if scan:
         found["scanId"] = scan["Id"]
+    package = _vulnerable_package(ctx)
+    if package is not None:
+        # `id` is every resource's path parameter: scoped, so only the package routes read this one
+        found["id@/api/v1/packages/{id}"] = package
     if ctx.allow_writes:
         found = {k: v for k, v in found.items() if k not in WRITE_ADDRESSING_IDS}
     return found
+
+
+def _vulnerable_package(ctx: ScenarioContext) -> Any:
+    """The package with the most vulnerability severities (else any): its CVE list is what shows Cve.Severity,
+    whose drift a package without CVEs could never reveal."""
+    packages = json_of(ctx.call("GET", f"{API}/packages"))
+    listed = [p for p in packages if isinstance(p, dict) and p.get("Id")] if isinstance(packages, list) else []
+    if not listed:
+        return None
+
+    def severities(package: dict[str, Any]) -> int:
+        found = package.get("Vulnerabilities")
+        return len(set(found) - {"None"}) if isinstance(found, list) else 0
+
+    return max(listed, key=severities)["Id"]
 
 
 def _entries(body: Any) -> list[Any] | None:

@@ -26,8 +26,8 @@ from tests.shared_runs import shared_run
 # Three documented values per surface (Code Insight documents two response enums: Job.status and Job.jobType),
 # chosen among those a clean quick run sees, across depths: top level, inside array items, nested two levels.
 RENAMED = {
-    "code-insight": ("Completed", "Project Branching", "Failed"),
-    "mend": ("major", "CVE", "UPGRADE_VERSION"),
+    "code-insight": ("COMPLETED", "Project Branching", "FAILED"),
+    "mend": ("MAJOR", "CVE", "UPGRADE_VERSION"),
     "metadefender-sscp": ("Success", "MdCore", "Administrator"),
 }
 

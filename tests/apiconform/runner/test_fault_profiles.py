@@ -87,7 +87,7 @@ SCALED: dict[str, tuple[str, Profile]] = {
     "slow-responses": ("slow-responses:0.15", replace(GATE, max_response_time=0.05)),
 }
 # Faults that need a parameter (every depth and surface of enum-renamed: tests/apiconform/mocks).
-SCALED["enum-renamed"] = ("enum-renamed:Completed", GATE)
+SCALED["enum-renamed"] = ("enum-renamed:COMPLETED", GATE)
 
 
 @pytest.mark.parametrize(("surface", "fault"), _cases())
