@@ -163,6 +163,10 @@ class _SurfaceRun:
             # A scenario may pass through an operation left out of this run (another shard's): it stays excluded.
             if label in self.outcome.operations and self.outcome.operations[label].excluded is None:
                 self.outcome.operations[label].proven = (self.outcome.operations[label].proven or 0) + count
+        for label, fields in ctx.enum_values.items():
+            if label in self.outcome.operations and self.outcome.operations[label].excluded is None:
+                for name, values in fields.items():
+                    self.outcome.operations[label].enum_values.setdefault(name, set()).update(values)
         for label, seconds in ctx.seconds.items():
             if label in self.outcome.operations:
                 self.outcome.operations[label].duration_s += seconds

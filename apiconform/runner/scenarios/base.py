@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 
 from apiconform.checks import CheckId
-from apiconform.contract import NOT_A_SERVER_ERROR, Contract, VirtualOperation
+from apiconform.contract import ENUM_DOCUMENTED, NOT_A_SERVER_ERROR, Contract, VirtualOperation
 from apiconform.observed import ContractView
 from apiconform.openapi import ApiSpec
 from apiconform.redact import Redactor
@@ -145,6 +145,8 @@ class ScenarioContext:
     excluded: dict[str, str] = field(default_factory=dict)  # label -> why this run does not exercise it
     proven: Counter[str] = field(default_factory=Counter)  # label -> requests answered with a documented success
     seconds: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))  # label -> request time
+    # label -> enum field -> values the scenarios' success answers carried
+    enum_values: defaultdict[str, dict[str, set[str]]] = field(default_factory=lambda: defaultdict(dict))
     credential_sources: dict[str, str] = field(default_factory=dict)  # key -> file or variable it came from
     empty_credentials: list[str] = field(default_factory=list)  # APICONFORM_* variables set but empty
     # `run --record`: receives (label, intent, request, response) of the requests a scenario sends with an intent
@@ -236,8 +238,21 @@ class ScenarioContext:
         if op is None or op is self.contract.rpc_endpoint:
             return
         self.seconds[op.label] += answer.elapsed.total_seconds()
-        if self.contract.proves(op, answer.status_code, answer.headers.get("content-type", ""), answer.content):
+        content_type = answer.headers.get("content-type", "")
+        if self.contract.proves(op, answer.status_code, content_type, answer.content):
             self.proven[op.label] += 1
+        if 200 <= answer.status_code < 300:
+            self._judge_enums(op, answer.status_code, content_type, answer.content)
+
+    def _judge_enums(self, op: VirtualOperation, status: int, content_type: str, body: bytes) -> None:
+        """Every answer the scenarios get is checked for undocumented enum values, and shows which documented
+        values it carries: the scenarios reach data (a stateful step, a discovered entity) the fuzzer does not."""
+        judgement = self.view.judge_response(op, status, content_type, body)
+        for field_name, values in judgement.enum_values.items():
+            self.enum_values[op.label].setdefault(field_name, set()).update(values)
+        verdict = judgement.verdict(ENUM_DOCUMENTED)
+        if verdict is not None:
+            self.verdict(op.label, ENUM_DOCUMENTED, verdict.ok, verdict.title, verdict.message, verdict.expected)
 
     def _read(self, response: httpx.Response) -> bytes:
         """The decoded body, at most `max_response_bytes` of it, all of it within `timeout` of the headers."""

@@ -35,7 +35,7 @@ def value_for(
 def for_path(discovered: dict[str, Any], path: str) -> dict[str, Any]:
     """The discovered values for one path. A key `NAME@PREFIX` scopes a value to the paths under PREFIX (the most
     specific prefix wins), so a generic parameter name (`id`) can carry a package id under /packages/{id} and a
-    scan id under /scans/{id}; a plain `NAME` serves every path."""
+    scan id under /scans/{id}; a plain `NAME` serves every path. Scoped values are for reads only."""
     values = {k: v for k, v in discovered.items() if "@" not in k}
     scoped = sorted((k for k in discovered if "@" in k), key=lambda k: len(k.partition("@")[2]))
     for key in scoped:
@@ -51,7 +51,10 @@ def fill_path(spec: ApiSpec, operation: Operation, discovered: dict[str, Any]) -
         (p.get("name"), p.get("in")): p for p in (spec.resolve(x) for x in operation.raw.get("parameters", []))
     }
     path = operation.path
-    discovered = for_path(discovered, path)
+    # A scoped value (NAME@PREFIX) addresses reads only: a generic name like `id` must not aim a write at a real
+    # entity; the plain names are the vendor's choice (it withholds those that address writes, in runs that write).
+    reads = operation.method.upper() in ("GET", "HEAD")
+    discovered = for_path(discovered, path) if reads else {k: v for k, v in discovered.items() if "@" not in k}
     query: dict[str, Any] = {}
     for param in operation.parameters:
         if not param.required or param.location in ("header", "cookie"):

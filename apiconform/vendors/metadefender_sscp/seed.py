@@ -157,9 +157,11 @@ def _storages(state: State, rng: random.Random, now: float) -> list[Record]:
         )
         _repositories(state, service, rng, ("acme", "acme-labs", "platform")[n % 3])
         services.append(service)
-    for name, protocol, vendor, category in FILE_STORAGES:
+    for n, (name, protocol, vendor, category) in enumerate(FILE_STORAGES):
         storage = _storage(state, rng, name, protocol=protocol, vendor=vendor, category=category)
         _repositories(state, storage, rng, name.split("-")[0])
+        if n == 0:  # one storage already under real-time protection: GET /realtime has a storage to show
+            storage["_realtime"] = {repositories_of(state, storage["Id"])[0]["Id"]: ""}
     return services
 
 

@@ -65,9 +65,12 @@ def preflight(ctx: ScenarioContext) -> None:
     expect_success(ctx, f"GET {API}/services", ctx.call("GET", f"{API}/services"), LOGIN)
 
 
-# Discovered ids become examples of every operation with a parameter of that name, writes included
-# (runner.prepare). These names address only reads, so every run gets them:
-READ_ONLY_IDS = ("repoId", "scanId")
+# Discovered ids become examples of the reads with a parameter of that name (runner.prepare), and fill the paths
+# the scenarios call, writes included. These names address only reads, so every run gets them; `id` is every
+# resource's parameter, so the package's is scoped to the package routes, and a scoped value fills reads only
+# (runner.scenarios.fill): POST /packages/{id}/labels never gets the real package.
+PACKAGE_ID = "id@/api/v1/packages/{id}"
+READ_ONLY_IDS = ("repoId", "scanId", PACKAGE_ID)
 # These also address writes aimed at the entity itself (DELETE and PUT /services/{serviceId}, real-time protection
 # and its data under /realtime/{storageId}/{repositoryId}): only a run that cannot write gets them. A run that may
 # write proves the service reads in the scenarios instead (`by_id.prove_reads`), with the service's own ids.
@@ -93,8 +96,7 @@ def discover(ctx: ScenarioContext) -> dict[str, Any]:
         found["scanId"] = scan["Id"]
     package = _vulnerable_package(ctx)
     if package is not None:
-        # `id` is every resource's path parameter: scoped, so only the package routes read this one
-        found["id@/api/v1/packages/{id}"] = package
+        found[PACKAGE_ID] = package
     if ctx.allow_writes:
         found = {k: v for k, v in found.items() if k not in WRITE_ADDRESSING_IDS}
     return found

@@ -28,7 +28,7 @@ from tests.shared_runs import shared_run
 RENAMED = {
     "code-insight": ("COMPLETED", "Project Branching", "FAILED"),
     "mend": ("MAJOR", "CVE", "UPGRADE_VERSION"),
-    "metadefender-sscp": ("Success", "MdCore", "Administrator"),
+    "metadefender-sscp": ("Success", "MdCore", "Administrator", "Critical"),  # Critical: Cve.Severity, discovery
 }
 
 

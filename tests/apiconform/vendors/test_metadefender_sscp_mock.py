@@ -404,7 +404,7 @@ def test_reads_conform_to_the_spec(client: Client) -> None:
     client.conforms("enableRealtimeProtection", enabled)
     assert enabled.status_code == 207
     assert client.request("POST", f"/realtime/{sid}/enable", json=protect).status_code == 409
-    assert [s["Id"] for s in client.ok("GET", "/realtime", "listRealtimeStorages")["Storages"]] == [sid]
+    assert sid in [s["Id"] for s in client.ok("GET", "/realtime", "listRealtimeStorages")["Storages"]]
     client.ok("GET", f"/realtime/{sid}", "listRealtimeScans")
     scan = client.ok("GET", "/scans/latest", "listLatestScans", params={"Status": "Completed"})[0]["Id"]
     client.ok("GET", f"/scans/{scan}/overview", "getScanOverview")
