@@ -63,6 +63,8 @@ def enum_sites(
 def _sites(
     document: Document, schema: Any, body: Any, fits: Fits | None, where: str, field: str, depth: int
 ) -> Iterator[EnumSite]:
+    if not _holds_enum(document, schema):
+        return  # most of a large answer (a library's hashes, dates, names) documents no enum: not walked at all
     schema, field = _follow(document, schema, field)
     if not isinstance(schema, dict) or depth > MAX_DEPTH:
         return
@@ -80,6 +82,40 @@ def _sites(
     elif isinstance(body, list) and isinstance(schema.get("items"), dict):
         for item in body[:MAX_ITEMS]:
             yield from _sites(document, schema["items"], item, fits, f"{where}[]", f"{field}[]", depth + 1)
+
+
+# id(schema node) -> (the node, whether an enum sits anywhere below it). The node is kept so its id stays its own;
+# documents live as long as the process (their contracts are cached), so this never grows past their nodes.
+_HOLDS_ENUM: dict[int, tuple[Any, bool]] = {}
+
+
+def _holds_enum(document: Document, schema: Any, visiting: frozenset[int] = frozenset()) -> bool:
+    """Whether `schema` documents an enum at any depth (behind refs, in any branch, item or property)."""
+    if isinstance(schema, dict) and isinstance(schema.get("$ref"), str):
+        # a reference is judged by its target (a `{"$ref"}` made per call is not kept: it would pile up)
+        return _holds_enum(document, resolve_pointer(document, schema["$ref"]), visiting)
+    known = _HOLDS_ENUM.get(id(schema))
+    if known is not None and known[0] is schema:
+        return known[1]
+    if id(schema) in visiting or len(visiting) > MAX_DEPTH:
+        return False  # a recursive schema: its enums, if any, are found on the way in
+    inner = visiting | {id(schema)}
+    node = schema
+    if not isinstance(node, dict):
+        found = False
+    else:
+        children = [
+            *node.get("allOf", []),
+            *node.get("anyOf", []),
+            *node.get("oneOf", []),
+            *(node.get("properties") or {}).values(),
+            *([node["items"]] if isinstance(node.get("items"), dict) else []),
+            *([node["additionalProperties"]] if isinstance(node.get("additionalProperties"), dict) else []),
+        ]
+        found = isinstance(node.get("enum"), list) or any(_holds_enum(document, c, inner) for c in children)
+    if not visiting or found:  # a False found inside a cycle may only be partial: keep only what is certain
+        _HOLDS_ENUM[id(schema)] = (schema, found)
+    return found
 
 
 def _union_sites(
