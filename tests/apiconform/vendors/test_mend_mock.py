@@ -437,6 +437,38 @@ def test_people_groups_assignments_and_service_users(client: Client) -> None:
     assert client.post({"requestType": "getAllProducts", "userKey": new_key, "orgToken": org}).json()["products"]
 
 
+def test_writes_that_name_nothing_succeed_and_change_nothing(client: Client) -> None:
+    # The documents give the policy calls no fields (MEND-72 to MEND-75) and present each role of the assignments as
+    # an optional member: a schema-valid call that names no policy or no role is answered, not refused.
+    org, product = client.creds["orgToken"], client.creds["productToken"]
+    before = client.ok("getOrganizationPolicies", orgToken=org)["policies"]
+    for request_type in ("removeOrganizationPolicies", "reorderOrganizationPolicyPriorities"):
+        client.ok(request_type, orgToken=org, policyIds=[])
+        client.ok(request_type, orgToken=org)
+    assert client.ok("getOrganizationPolicies", orgToken=org)["policies"] == before
+    client.ok("removeProductPolicies", productToken=product, policyIds=[])
+    client.ok("reorderProductPolicyPriorities", productToken=product, policyIds=[])
+    roles = client.ok("getOrganizationAssignments", orgToken=org)
+    client.ok("setOrganizationAssignments", orgToken=org)
+    assert client.ok("getOrganizationAssignments", orgToken=org) == roles
+    roles = client.ok("getProductAssignments", productToken=product)
+    client.ok("setProductAssignments", productToken=product)
+    assert client.ok("getProductAssignments", productToken=product) == roles
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        {"action": "notification_ENABLED|DISABLED|CUSTOM"},  # the document's example value (MEND-91)
+        {"action": "CUSTOM", "projectTagKeyRegex": "", "projectTagValueRegex": ".*"},  # "" is a valid regex
+        {"action": "DISABLED"},
+    ],
+)
+def test_notification_config_takes_every_action_the_contract_admits(client: Client, config: Body) -> None:
+    client.ok("setProjectSetupNotificationConfig", orgToken=client.creds["orgToken"], **config)
+    assert client.mock.state.org.notification == config
+
+
 def test_thousand_concurrent_creates_make_distinct_projects(client: Client) -> None:
     base = {
         "requestType": "createProject",
