@@ -469,6 +469,34 @@ def test_notification_config_takes_every_action_the_contract_admits(client: Clie
     assert client.mock.state.org.notification == config
 
 
+@pytest.mark.parametrize(
+    ("request_type", "field", "value"),
+    [
+        ("getProductAlertsByType", "fromDate", "2021-02-31"),  # no 31 February: read as 3 March, like Java does
+        ("getProductAlertsByType", "toDate", "0000-01-01 23:59:59"),
+        ("getChangesReport", "startDateTime", "2019-02-29 08:08:08"),
+    ],
+)
+def test_dates_the_contract_admits_are_read_leniently(
+    client: Client, request_type: str, field: str, value: str
+) -> None:
+    # The patterns bound each field (MEND-96, MEND-98), not the day of the month: whatever they admit is a date.
+    scope = {"getChangesReport": {"orgToken": client.creds["orgToken"]}}.get(
+        request_type, {"productToken": client.creds["productToken"], "alertType": "SECURITY_VULNERABILITY"}
+    )
+    client.ok(request_type, **scope, **{field: value})
+    out_of_range = f"{value[:5]}13{value[7:]}"  # month 13
+    assert error_code(client.call(request_type, **scope, **{field: out_of_range})) == 2001
+
+
+def test_a_lenient_date_counts_from_where_it_rolls_over() -> None:
+    from apiconform.vendors.mend.answers import parse_time
+
+    assert parse_time("2021-02-31", "fromDate") == parse_time("2021-03-03", "fromDate")
+    assert parse_time("2020-12-31 23:59:59", "toDate") + 1 == parse_time("2021-01-01", "toDate")
+    assert parse_time("0001-01-01", "fromDate") - parse_time("0000-01-01", "fromDate") == 366 * 86400  # leap year 0
+
+
 def test_thousand_concurrent_creates_make_distinct_projects(client: Client) -> None:
     base = {
         "requestType": "createProject",
