@@ -53,7 +53,7 @@ def all_groups(call: Call) -> JSON:
 
 def create_group(call: Call) -> JSON:
     name = call.obj("group").get("name")
-    if not isinstance(name, str) or not name.strip():
+    if not isinstance(name, str) or not name:  # required and non-empty in the contract (MEND-100)
         raise MendFailure(INVALID_REQUEST, "group.name is required")
     if call.state.group_by_name(name) is not None:
         raise MendFailure(ALREADY_EXISTS, f"Group {name} already exists")
@@ -62,7 +62,7 @@ def create_group(call: Call) -> JSON:
 
 
 def _new_user(call: Call, name: str, email: str) -> model.User:
-    if not email.strip():
+    if not email:  # required and non-empty in the contract (MEND-101)
         raise MendFailure(INVALID_REQUEST, "the user's email is required")
     if call.state.user_by_email(email) is not None:
         raise MendFailure(ALREADY_EXISTS, f"User {email} already exists")
@@ -83,8 +83,8 @@ def create_user(call: Call) -> JSON:
 def invite_users(call: Call) -> JSON:
     if "inviter" in call.body:
         _user(call, call.body["inviter"])
-    emails = [e for e in call.items("emails") if isinstance(e, str) and e.strip()]
-    if not emails:
+    emails = [e for e in call.items("emails") if isinstance(e, str) and e]
+    if not emails:  # at least one non-empty address in the contract (MEND-102)
         raise MendFailure(INVALID_REQUEST, "emails must list at least one address")
     for email in emails:
         if call.state.user_by_email(email) is None:
@@ -172,7 +172,7 @@ def set_product_assignments(call: Call) -> JSON:
 
 def create_service_user(call: Call) -> JSON:
     name = call.obj("addedUser").get("name")
-    if not isinstance(name, str) or not name.strip():
+    if not isinstance(name, str) or not name:  # required and non-empty in the contract (MEND-106)
         raise MendFailure(INVALID_REQUEST, "addedUser.name is required")
     if any(u.service and u.active and u.name == name for u in call.state.users.values()):
         raise MendFailure(ALREADY_EXISTS, f"Service user {name} already exists")

@@ -24,7 +24,7 @@ JSON = dict[str, Any]
 def ignore_alerts(call: Call) -> JSON:
     state = call.state
     uuids = [u for u in call.items("alertUuids") if isinstance(u, str)]
-    if not uuids:
+    if not uuids:  # at least one in the contract (MEND-97)
         raise MendFailure(INVALID_REQUEST, "alertUuids must name at least one alert")
     found: list[model.Alert] = []
     for uuid in uuids:

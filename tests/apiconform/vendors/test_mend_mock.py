@@ -497,6 +497,40 @@ def test_a_lenient_date_counts_from_where_it_rolls_over() -> None:
     assert parse_time("0001-01-01", "fromDate") - parse_time("0000-01-01", "fromDate") == 366 * 86400  # leap year 0
 
 
+# What the contract requires of a call's object (MEND-97, MEND-99 to MEND-108): (requestType, scope token, a body that
+# satisfies it with a blank name, the members to drop or empty so that it does not).
+NAMED = [
+    ("createGroup", "orgToken", {"group": {"name": " "}}, [{"group": {}}, {"group": {"name": ""}}, {}]),
+    ("createUser", "orgToken", {"addedUser": {"email": " "}}, [{"addedUser": {"name": "x"}}, {}]),
+    ("inviteUsers", "orgToken", {"emails": [" "]}, [{"emails": []}, {"emails": [""]}, {}]),
+    ("inviteUserToWebAdvisor", "orgToken", {"userEmail": " "}, [{"userEmail": ""}, {}]),
+    ("createServiceUser", "orgToken", {"addedUser": {"name": " "}}, [{"addedUser": {}}, {}]),
+    ("createProduct", "orgToken", {"productName": " "}, [{"productName": ""}]),
+    ("createProject", "productToken", {"projectName": " "}, [{"projectName": ""}]),
+    ("saveProjectTag", "projectToken", {"tagKey": " ", "tagValue": ""}, [{"tagKey": "", "tagValue": ""}]),
+    ("saveProductTag", "productToken", {"tagKey": " ", "tagValue": ""}, [{"tagKey": "", "tagValue": ""}]),
+]
+
+
+@pytest.mark.parametrize(("request_type", "token", "named", "unnamed"), NAMED)
+def test_a_call_must_name_its_object_but_any_non_empty_name_will_do(
+    client: Client, request_type: str, token: str, named: Body, unnamed: list[Body]
+) -> None:
+    client.ok(request_type, **{token: client.creds[token]}, **named)
+    for body in unnamed:
+        answer = client.call(request_type, **{token: client.creds[token]}, **body)
+        assert error_code(answer) == 2001 and answer["errorMessage"].startswith("Invalid request: "), (body, answer)
+
+
+def test_targets_that_must_be_named_are_refused_empty_and_unknown_when_named_wrongly(client: Client) -> None:
+    org = client.creds["orgToken"]
+    for request_type, field in (("regenerateUserKey", "serviceUserKey"), ("changeOriginLibrary", "targetKeyUuid")):
+        assert error_code(client.call(request_type, orgToken=org)) == 2001
+        assert error_code(client.call(request_type, orgToken=org, **{field: ""})) == 2001
+        assert error_code(client.call(request_type, orgToken=org, **{field: " "})) == 4001  # names nothing known
+    assert error_code(client.call("ignoreAlerts", orgToken=org, alertUuids=[], comments="")) == 2001
+
+
 def test_thousand_concurrent_creates_make_distinct_projects(client: Client) -> None:
     base = {
         "requestType": "createProject",
