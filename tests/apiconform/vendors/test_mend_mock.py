@@ -740,6 +740,30 @@ def test_wrong_request_type_shape_fault_answers_with_a_foreign_shape() -> None:
     assert VALIDATOR.errors(honest.post(body).json(), {"$ref": VARIANTS["getAllProjects"]["x-response-schema"]}) == []
 
 
+@pytest.mark.parametrize("contract", ["documented", "observed"])
+def test_request_type_error_fault_fails_only_its_request_type_after_the_call_is_authorised_and_built(
+    contract: str,
+) -> None:
+    c = Client("request-type-error:createProject", "request-type-error:getProjectLicenses=2001", contract=contract)
+    product, project = c.creds["productToken"], c.creds["projectToken"]
+    answer = c.call("createProject", productToken=product, projectName="late failure")
+    assert answer == {"errorCode": 4000, "errorMessage": "Unexpected error"}  # the default
+    assert "late failure" in {p["projectName"] for p in c.ok("getAllProjects", productToken=product)["projects"]}
+    # The code is sent as given: the observed mode does not turn 2001 into 3000 (MEND-OBS-027).
+    assert c.call("getProjectLicenses", projectToken=project) == {"errorCode": 2001, "errorMessage": "Unexpected error"}
+    assert error_code(c.call("getProjectLicenses", projectToken="nope")) == 5002  # not authorised: not its turn yet
+    c.ok("getProductLicenses", productToken=product)
+
+
+def test_request_type_error_fault_says_what_the_codes_real_servers_use_mean() -> None:
+    c = Client("request-type-error:getProductRiskReport=2015", "request-type-error:getOrganizationDetails=5001")
+    answer = c.call("getProductRiskReport", productToken=c.creds["productToken"])
+    assert answer == {"errorCode": 2015, "errorMessage": "Inactive organization"}  # JSON, not the PDF
+    assert semantics.valid_request_rejection(answer) is not None  # no data explains it
+    answer = c.call("getOrganizationDetails", orgToken=c.creds["orgToken"])
+    assert semantics.credential_rejection(answer) is not None  # 5001: the caller is refused
+
+
 @pytest.mark.parametrize("fault", ["undocumented-enum", "required-field-missing", "field-type-changed"])
 def test_generic_faults_rewrite_the_shape_of_the_request_type_sent(fault: str) -> None:
     c = Client(fault)
