@@ -24,10 +24,12 @@ from tests.apiconform.runner.test_fault_profiles import GATE
 from tests.shared_runs import shared_run
 
 # Three documented values per surface (Code Insight documents two response enums: Job.status and Job.jobType),
-# chosen among those a clean quick run sees, across depths: top level, inside array items, nested two levels.
+# chosen among those a clean quick run sees, across depths: top level, inside array items, nested two levels. The
+# runs use the observed contract, so these are the spellings real servers send (MEND-OBS-002 'MAJOR', Code Insight's
+# upper-case statuses), which its overlay documents.
 RENAMED = {
-    "code-insight": ("Completed", "Project Branching", "Failed"),
-    "mend": ("major", "CVE", "UPGRADE_VERSION"),
+    "code-insight": ("COMPLETED", "Project Branching", "FAILED"),
+    "mend": ("MAJOR", "CVE", "UPGRADE_VERSION"),
     "metadefender-sscp": ("Success", "MdCore", "Administrator"),
 }
 

@@ -88,7 +88,7 @@ SCALED: dict[str, tuple[str, Profile]] = {
     "slow-responses": ("slow-responses:0.15", replace(GATE, max_response_time=0.05)),
 }
 # Faults that need a parameter (every depth and surface of enum-renamed: tests/apiconform/mocks).
-SCALED["enum-renamed"] = ("enum-renamed:Completed", GATE)
+SCALED["enum-renamed"] = ("enum-renamed:COMPLETED", GATE)  # the observed spelling a clean run sees
 # A report request answered "inactive organization" (2015, an error real servers send: MEND-OBS-027).
 SCALED["request-type-error"] = ("request-type-error:getProductRiskReport=2015", GATE)
 

@@ -26,7 +26,7 @@ EXPECTED = {
         ("response_schema_conformance", '"server"'),
         ("response_schema_conformance", ".status"),
         ("response_schema_conformance", ".jobType"),
-        ("enum_documented", "status="),
+        ("enum_documented", ".status"),
         ("async_job", "'COMPLETED'"),
     },
     "sd-elements": {
@@ -35,7 +35,7 @@ EXPECTED = {
     },
 }
 MARKERS = {
-    "code-insight": ('"server"', ".status", ".jobType", "status=", "'COMPLETED'"),
+    "code-insight": ('"server"', ".status", ".jobType", "'COMPLETED'"),
     "sd-elements": ("received 201", "status 201", ".user"),
 }
 
