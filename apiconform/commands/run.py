@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from functools import partial
 from pathlib import Path
 from typing import TextIO, TypeVar
 
+from apiconform import rpc
 from apiconform.commands import plural
 from apiconform.commands.contract import add_contract_argument
 from apiconform.commands.progress import NORMAL, QUIET, VERBOSE, Paint, colour_wanted, make_progress, reason, safe
@@ -223,6 +224,11 @@ def _response_enums(surface: Surface, contract: str) -> Callable[[], set[str]]:
     return lambda: response_enum_values(contract_for(surface.spec_path, contract).spec.document)
 
 
+def _request_types(surface: Surface, contract: str) -> Callable[[], Collection[str]]:
+    """The requestTypes of an RPC surface, none for a REST one (read only when a fault needs them)."""
+    return lambda: rpc.variants(contract_for(surface.spec_path, contract).spec.document)
+
+
 def run_options(args: argparse.Namespace) -> RunOptions:
     """The run the arguments ask for (after `with_settings`), every value checked before anything starts (a typo
     costs no mock start, no report directory, no wait). Messages name a value by where it came from
@@ -238,9 +244,11 @@ def run_options(args: argparse.Namespace) -> RunOptions:
         raise UsageError(f"{_named(args, 'contract')} {args.contract!r}: give one of {', '.join(CONTRACTS)}")
     for surface in surfaces:
         capabilities = get_vendor(surface.name).fault_capabilities
-        enums = _response_enums(surface, args.contract)
+        enums, request_types = _response_enums(surface, args.contract), _request_types(surface, args.contract)
         _from_file(
-            args, "mock_fault", partial(validate_names, tuple(args.mock_fault), surface.name, capabilities, enums)
+            args,
+            "mock_fault",
+            partial(validate_names, tuple(args.mock_fault), surface.name, capabilities, enums, request_types),
         )
     base_url = _base_url(args, surfaces)
     if args.workers < 0:

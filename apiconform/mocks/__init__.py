@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from starlette.applications import Starlette
 
+from apiconform import rpc
 from apiconform.contract import contract_for
 from apiconform.enums import response_enum_values
 from apiconform.mocks.behaviour import Behaviour
@@ -35,7 +36,13 @@ def behaviour(
 
     mock = get_vendor(get_surface(surface).name).mock
     spec = contract_for(get_surface(surface).spec_path, contract).spec
-    names = validate_names(tuple(faults), surface, mock.capabilities, lambda: response_enum_values(spec.document))
+    names = validate_names(
+        tuple(faults),
+        surface,
+        mock.capabilities,
+        lambda: response_enum_values(spec.document),
+        lambda: rpc.variants(spec.document),
+    )
     return mock(spec, clock=clock or Clock(), faults=names, seed=seed, observed=contract == "observed")
 
 

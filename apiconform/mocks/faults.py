@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import re
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 from typing import Any
@@ -68,6 +69,13 @@ FAULTS: dict[str, Fault] = {
             "one request type is answered with another request type's shape",
             "rpc-variants",
         ),
+        Fault(
+            "request-type-error",
+            "one requestType answers every valid, authorised request with an errorCode body"
+            " (request-type-error:REQUEST_TYPE[=CODE], default code 4000 'Unexpected error')",
+            "rpc-variants",
+            parameter="REQUEST_TYPE[=CODE]",
+        ),
         Fault("wrong-content-type", "responses carry a Content-Type the spec does not document"),
         Fault(
             "missing-content-disposition",
@@ -114,10 +122,12 @@ def validate_names(
     surface: str,
     capabilities: frozenset[str],
     response_enums: Callable[[], Collection[str]] | None = None,
+    request_types: Callable[[], Collection[str]] | None = None,
 ) -> frozenset[str]:
     """The fault names, or a UsageError naming the unknown one, the one the surface's mock cannot show, or a
     parameter that is wrong. `response_enums` gives the enum values the surface's answers document, so a renamed
-    value that no answer can carry is an error, not a fault that silently changes nothing."""
+    value that no answer can carry is an error, not a fault that silently changes nothing; `request_types` the
+    requestTypes of an RPC surface, so a request-type-error aimed at none is one too."""
     for spec in names:
         name, value = split_name(spec)
         if name not in FAULTS:
@@ -134,6 +144,8 @@ def validate_names(
             raise UsageError(f"fault {spec!r}: {value!r} is not a delay in seconds; write e.g. {name}:0.5")
         if name == "enum-renamed":
             _check_rename(value, surface, response_enums)
+        if name == "request-type-error":
+            _check_request_type_error(value, surface, request_types)
     return frozenset(names)
 
 
@@ -148,6 +160,53 @@ def _check_rename(value: str | None, surface: str, response_enums: Callable[[], 
                 f"fault enum-renamed:{value}: no answer of {surface} documents {old!r}"
                 f"{did_you_mean(old, sorted(documented))}; pick one of its response enum values"
             )
+
+
+REQUEST_TYPE_ERROR_CODE = 4000  # what request-type-error answers unless told: "Unexpected error" (MEND-OBS-027)
+
+
+def _check_request_type_error(
+    value: str | None, surface: str, request_types: Callable[[], Collection[str]] | None
+) -> None:
+    request_type, equals, code = (value or "").partition("=")
+    if not request_type:
+        raise UsageError(
+            "fault 'request-type-error' needs the requestType to break: write request-type-error:REQUEST_TYPE "
+            f"or REQUEST_TYPE=CODE (e.g. request-type-error:getProjectLicenses={REQUEST_TYPE_ERROR_CODE})"
+        )
+    if equals and not _integer(code):
+        raise UsageError(
+            f"fault request-type-error:{value}: {code!r} is not an errorCode; give an integer, e.g. "
+            f"request-type-error:{request_type}={REQUEST_TYPE_ERROR_CODE}, or drop '={code}' for the default"
+        )
+    if request_types is not None:
+        known = request_types()
+        if request_type not in known:
+            raise unknown_request_type(request_type, surface, known)
+
+
+def unknown_request_type(request_type: str, surface: str, known: Collection[str]) -> UsageError:
+    """request-type-error aimed at a requestType the surface does not have (the closest one suggested)."""
+    return UsageError(
+        f"fault request-type-error:{request_type}: {surface} has no requestType {request_type!r}"
+        f"{did_you_mean(request_type, sorted(known))}; name one of the requestTypes its contract lists"
+    )
+
+
+def request_type_errors(names: Collection[str]) -> dict[str, int]:
+    """`request-type-error` faults (the fault may be given several times): requestType -> the errorCode to answer."""
+    out: dict[str, int] = {}
+    for spec in names:
+        name, value = split_name(spec)
+        if name == "request-type-error" and value:
+            request_type, _, code = value.partition("=")
+            out[request_type] = int(code) if code else REQUEST_TYPE_ERROR_CODE
+    return out
+
+
+def _integer(value: str) -> bool:
+    """An errorCode as JSON writes it: digits, maybe a minus (int() would also take ' 7', '+7' and '1_000')."""
+    return re.fullmatch(r"-?[0-9]+", value) is not None
 
 
 def renames(names: frozenset[str]) -> dict[str, str | None]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import calendar
+import re
 import time
 from collections import Counter
 from typing import Any
@@ -14,14 +14,31 @@ from apiconform.vendors.mend.state import ORGANIZATION, day, stamp
 JSON = dict[str, Any]
 
 
+DATE_TIME = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?: ([0-9]{2}):([0-9]{2}):([0-9]{2}))?")
+
+
 def parse_time(value: str, field: str) -> float:
-    """Epoch seconds of a "yyyy-MM-dd" or "yyyy-MM-dd HH:mm:ss" value (UTC)."""
-    for layout in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d"):
-        try:
-            return float(calendar.timegm(time.strptime(value, layout)))
-        except ValueError:
-            continue
-    raise MendFailure(INVALID_REQUEST, f"{field} {value!r} is not a valid date (yyyy-MM-dd or yyyy-MM-dd HH:mm:ss)")
+    """Epoch seconds of a "yyyy-MM-dd" or "yyyy-MM-dd HH:mm:ss" value (UTC), read leniently like the Java server's
+    parser: a field past its range carries into the next one (2021-02-31 is 3 March, 24:00:00 the next day), and the
+    text after a date or date-time is ignored. The contract's pattern bounds each field (MEND-96, MEND-98); every value
+    it admits is a date here."""
+    found = DATE_TIME.match(value)
+    if found is None:
+        raise MendFailure(INVALID_REQUEST, f"{field} {value!r} is not a date (yyyy-MM-dd or yyyy-MM-dd HH:mm:ss)")
+    year, month, day, hour, minute, second = (int(part or 0) for part in found.groups())
+    year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
+    return float((_days_from_epoch(year, month) + day - 1) * 86400 + hour * 3600 + minute * 60 + second)
+
+
+def _days_from_epoch(year: int, month: int) -> int:
+    """Days from 1970-01-01 to the first of `month` (1-12) in `year`, proleptic Gregorian: any year, 0000 included
+    (datetime stops at year 1)."""
+    shifted = year - (month <= 2)  # count from March, so the leap day ends the shifted year
+    era = shifted // 400
+    year_of_era = shifted - era * 400
+    day_of_year = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5
+    day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
+    return era * 146097 + day_of_era - 719468
 
 
 def visible_projects(call: Call) -> list[model.Project]:

@@ -79,7 +79,8 @@ class Call:
         return value if isinstance(value, str) else default
 
     def required_text(self, key: str) -> str:
-        value = self.text(key).strip()
+        """A member the contract requires to be a non-empty string (minLength 1), as sent: a blank name is a name."""
+        value = self.text(key)
         if not value:
             raise MendFailure(INVALID_REQUEST, f"{key} is required and must be a non-empty string")
         return value

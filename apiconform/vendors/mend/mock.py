@@ -19,6 +19,9 @@
   named in Content-Type; anything else gets UTF-8. The `agentInfo` object real clients add is accepted.
 - Fault `wrong-request-type-shape`: successful answers carry another requestType's JSON shape (getAllProducts',
   or getOrganizationProjectVitals' where that shape would still fit).
+- Fault `request-type-error:REQUEST_TYPE[=CODE]`: that requestType answers every valid, authorised call with
+  {"errorCode": CODE, "errorMessage": ...} (default 4000 "Unexpected error"), in either mode with the code as given;
+  the call is built first, so its writes happen (a server failing late). Every other requestType is unaffected.
 - Two modes: `--contract documented` answers exactly as above; `--contract observed` (the default) validates
   requests against the observed contract and answers like real servers (`apiconform.vendors.mend.observed`:
   alert lists under `alerts`, dates with a UTC offset, the error codes real clients act on, ...).
@@ -33,6 +36,7 @@ from typing import Any
 
 from apiconform.contract import Contract, VirtualOperation
 from apiconform.mocks.behaviour import Behaviour, Handler, MockRequest, MockResponse
+from apiconform.mocks.faults import REQUEST_TYPE_ERROR_CODE, request_type_errors, unknown_request_type
 from apiconform.openapi import Operation
 from apiconform.vendors.mend import answers, files, model, observed, routes
 from apiconform.vendors.mend.call import (
@@ -73,6 +77,19 @@ CHARSETS = (
     "us-ascii",
 )
 DONORS = ("getAllProducts", "getOrganizationProjectVitals")  # shapes the wrong-request-type-shape fault answers with
+# What the request-type-error fault says for the codes real servers use (MEND-OBS-027); any other code: the default's.
+FAULT_MESSAGES = {
+    2015: "Inactive organization",
+    2021: "Invalid option value",
+    3000: "Invalid request parameters",
+    3010: "Missing fields",
+    4000: "Unexpected error",
+    5001: "Action not allowed",
+}
+
+
+class InjectedFailure(MendFailure):
+    """A request-type-error fault's answer: its code is sent as given, never translated to the observed mode's."""
 
 
 @dataclass
@@ -118,6 +135,10 @@ class MendMock(Behaviour):
         missing = [name for name, build in self._routes.items() if build is None]
         if missing:
             raise RuntimeError(f"mend mock has no answer for: {', '.join(missing)}")
+        self.failing = request_type_errors(self.faults)  # requestType -> errorCode (fault request-type-error)
+        for name in self.failing:
+            if name not in self.variants:
+                raise unknown_request_type(name, self.surface, self.variants)
         self.admin = next(u for u in self.state.users.values() if u.org_admin and not u.service)
         self.product = next(iter(self.state.products.values()))
         self.project = next(p for p in self.state.projects.values() if p.product_token == self.product.token)
@@ -184,6 +205,8 @@ class MendMock(Behaviour):
         charset = charset_of(request.headers.get("accept-charset", ""))
         try:
             result = self._answer(request.body)
+        except InjectedFailure as exc:
+            result = failure(exc.code, exc.message)
         except MendFailure as exc:
             result = failure(self._code(request.body, exc.code), exc.message)
         if isinstance(result, FileAnswer):
@@ -227,6 +250,9 @@ class MendMock(Behaviour):
             if "out-of-range-accepted" not in self.faults:
                 raise
             raise MendFailure(INVALID_REQUEST, f"Invalid request: {exc}") from None
+        if kind in self.failing:  # authorised and built: the fault fails it now
+            code = self.failing[kind]
+            raise InjectedFailure(code, FAULT_MESSAGES.get(code, FAULT_MESSAGES[REQUEST_TYPE_ERROR_CODE]))
         if "wrong-request-type-shape" in self.faults:
             return self._foreign(call, variant)
         return observed.reshape(call, result) if self.observed else result

@@ -53,7 +53,7 @@ def all_groups(call: Call) -> JSON:
 
 def create_group(call: Call) -> JSON:
     name = call.obj("group").get("name")
-    if not isinstance(name, str) or not name.strip():
+    if not isinstance(name, str) or not name:  # required and non-empty in the contract (MEND-100)
         raise MendFailure(INVALID_REQUEST, "group.name is required")
     if call.state.group_by_name(name) is not None:
         raise MendFailure(ALREADY_EXISTS, f"Group {name} already exists")
@@ -62,7 +62,7 @@ def create_group(call: Call) -> JSON:
 
 
 def _new_user(call: Call, name: str, email: str) -> model.User:
-    if not email.strip():
+    if not email:  # required and non-empty in the contract (MEND-101)
         raise MendFailure(INVALID_REQUEST, "the user's email is required")
     if call.state.user_by_email(email) is not None:
         raise MendFailure(ALREADY_EXISTS, f"User {email} already exists")
@@ -83,8 +83,8 @@ def create_user(call: Call) -> JSON:
 def invite_users(call: Call) -> JSON:
     if "inviter" in call.body:
         _user(call, call.body["inviter"])
-    emails = [e for e in call.items("emails") if isinstance(e, str) and e.strip()]
-    if not emails:
+    emails = [e for e in call.items("emails") if isinstance(e, str) and e]
+    if not emails:  # at least one non-empty address in the contract (MEND-102)
         raise MendFailure(INVALID_REQUEST, "emails must list at least one address")
     for email in emails:
         if call.state.user_by_email(email) is None:
@@ -145,6 +145,8 @@ def product_assignments(call: Call) -> JSON:
 
 
 def _set_roles(call: Call, roles: dict[str, model.Roles], fields: dict[str, str]) -> None:
+    """Set the roles the call names; the documents present each role as an optional member of its own example, so a
+    call that names none changes nothing (and succeeds)."""
     changes = {}
     for field, role in fields.items():
         if field in call.body:
@@ -152,8 +154,6 @@ def _set_roles(call: Call, roles: dict[str, model.Roles], fields: dict[str, str]
             groups = [_group(call, g).id for g in given.get("groupAssignments", [])]
             users = [_user(call, u).id for u in given.get("userAssignments", [])]
             changes[role] = model.Roles(list(dict.fromkeys(users)), list(dict.fromkeys(groups)))
-    if not changes:
-        raise MendFailure(INVALID_REQUEST, f"name at least one role to assign: {', '.join(fields)}")
     roles.update(changes)
 
 
@@ -172,7 +172,7 @@ def set_product_assignments(call: Call) -> JSON:
 
 def create_service_user(call: Call) -> JSON:
     name = call.obj("addedUser").get("name")
-    if not isinstance(name, str) or not name.strip():
+    if not isinstance(name, str) or not name:  # required and non-empty in the contract (MEND-106)
         raise MendFailure(INVALID_REQUEST, "addedUser.name is required")
     if any(u.service and u.active and u.name == name for u in call.state.users.values()):
         raise MendFailure(ALREADY_EXISTS, f"Service user {name} already exists")
@@ -199,6 +199,8 @@ def service_users(call: Call) -> JSON:
 
 
 # -- policies (the documents give no fields or shapes: see the mock's docstring) ------------------------------
+# The policy bodies are open (MEND-66 to MEND-75), so nothing requires policyIds: an empty or missing list removes
+# nothing and keeps the order, and the call succeeds.
 
 
 def _owner(call: Call) -> tuple[str, str]:
@@ -270,8 +272,6 @@ def update_policy(call: Call) -> JSON:
 
 def remove_policies(call: Call) -> JSON:
     doomed = [_policy_id(call, value) for value in call.items("policyIds")]
-    if not doomed:
-        raise MendFailure(INVALID_REQUEST, "policyIds must name at least one policy")
     for rule in doomed:
         call.state.policies.pop(rule.id, None)
     return {"policyIds": [rule.id for rule in doomed], "message": "Successfully removed policies"}
@@ -279,8 +279,6 @@ def remove_policies(call: Call) -> JSON:
 
 def reorder_policies(call: Call) -> JSON:
     first = [_policy_id(call, value) for value in call.items("policyIds")]
-    if not first:
-        raise MendFailure(INVALID_REQUEST, "policyIds must list the policies in their new order")
     ids = dict.fromkeys([p.id for p in first] + [p.id for p in _owned(call)])
     order = [call.state.policies[i] for i in ids]
     for priority, rule in enumerate(order, start=1):

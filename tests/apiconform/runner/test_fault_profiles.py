@@ -34,6 +34,7 @@ EXPECTED = {
     "out-of-range-accepted": {"negative_data_rejection", "pagination_bounds"},
     "auth-not-enforced": {"ignored_auth", "auth_rejected", "request_type_errors"},
     "wrong-request-type-shape": {"request_type_shape"},
+    "request-type-error": {"positive_data_acceptance"},
     "wrong-content-type": {"content_type_conformance"},
     "missing-content-disposition": {"content_disposition"},
     "intermittent-5xx": {"not_a_server_error"},
@@ -87,7 +88,9 @@ SCALED: dict[str, tuple[str, Profile]] = {
     "slow-responses": ("slow-responses:0.15", replace(GATE, max_response_time=0.05)),
 }
 # Faults that need a parameter (every depth and surface of enum-renamed: tests/apiconform/mocks).
-SCALED["enum-renamed"] = ("enum-renamed:COMPLETED", GATE)
+SCALED["enum-renamed"] = ("enum-renamed:COMPLETED", GATE)  # the observed spelling a clean run sees
+# A report request answered "inactive organization" (2015, an error real servers send: MEND-OBS-027).
+SCALED["request-type-error"] = ("request-type-error:getProductRiskReport=2015", GATE)
 
 
 @pytest.mark.parametrize(("surface", "fault"), _cases())
@@ -102,3 +105,23 @@ def test_fault_profile_fails_the_quick_gate(shared_runs: Path, surface: str, fau
     reported = {f.check for f in result.failures}
     assert reported & EXPECTED[fault], f"{fault} on {surface}: expected one of {EXPECTED[fault]}, got {reported}"
     assert all(f.operation in result.surfaces[surface].operations for f in result.failures)
+
+
+def _label(request_type: str) -> str:
+    return f"POST /api/v1.2#{request_type}"
+
+
+def test_mend_an_unexplained_error_on_one_request_type_is_reported_on_exactly_that_operation(shared_runs: Path) -> None:
+    result = shared_run(shared_runs, "mend", GATE, faults=(SCALED["request-type-error"][0],)).result
+    assert not result.conformant
+    assert {f.operation for f in result.failures} == {_label("getProductRiskReport")}
+    assert "positive_data_acceptance" in {f.check for f in result.failures}
+
+
+def test_mend_a_request_type_that_refuses_the_caller_fails_the_gate_on_that_operation(shared_runs: Path) -> None:
+    # 5001 is a rejection of the caller ("action not allowed"): valid_credentials_accepted may report it instead.
+    result = shared_run(shared_runs, "mend", GATE, faults=("request-type-error:getProjectLicenses=5001",)).result
+    assert not result.conformant
+    reported = {f.check for f in result.failures if f.operation == _label("getProjectLicenses")}
+    assert reported & {"valid_credentials_accepted", "positive_data_acceptance"}, reported
+    assert {f.operation for f in result.failures} == {_label("getProjectLicenses")}

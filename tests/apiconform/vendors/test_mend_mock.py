@@ -437,6 +437,100 @@ def test_people_groups_assignments_and_service_users(client: Client) -> None:
     assert client.post({"requestType": "getAllProducts", "userKey": new_key, "orgToken": org}).json()["products"]
 
 
+def test_writes_that_name_nothing_succeed_and_change_nothing(client: Client) -> None:
+    # The documents give the policy calls no fields (MEND-72 to MEND-75) and present each role of the assignments as
+    # an optional member: a schema-valid call that names no policy or no role is answered, not refused.
+    org, product = client.creds["orgToken"], client.creds["productToken"]
+    before = client.ok("getOrganizationPolicies", orgToken=org)["policies"]
+    for request_type in ("removeOrganizationPolicies", "reorderOrganizationPolicyPriorities"):
+        client.ok(request_type, orgToken=org, policyIds=[])
+        client.ok(request_type, orgToken=org)
+    assert client.ok("getOrganizationPolicies", orgToken=org)["policies"] == before
+    client.ok("removeProductPolicies", productToken=product, policyIds=[])
+    client.ok("reorderProductPolicyPriorities", productToken=product, policyIds=[])
+    roles = client.ok("getOrganizationAssignments", orgToken=org)
+    client.ok("setOrganizationAssignments", orgToken=org)
+    assert client.ok("getOrganizationAssignments", orgToken=org) == roles
+    roles = client.ok("getProductAssignments", productToken=product)
+    client.ok("setProductAssignments", productToken=product)
+    assert client.ok("getProductAssignments", productToken=product) == roles
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        {"action": "notification_ENABLED|DISABLED|CUSTOM"},  # the document's example value (MEND-91)
+        {"action": "CUSTOM", "projectTagKeyRegex": "", "projectTagValueRegex": ".*"},  # "" is a valid regex
+        {"action": "DISABLED"},
+    ],
+)
+def test_notification_config_takes_every_action_the_contract_admits(client: Client, config: Body) -> None:
+    client.ok("setProjectSetupNotificationConfig", orgToken=client.creds["orgToken"], **config)
+    assert client.mock.state.org.notification == config
+
+
+@pytest.mark.parametrize(
+    ("request_type", "field", "value"),
+    [
+        ("getProductAlertsByType", "fromDate", "2021-02-31"),  # no 31 February: read as 3 March, like Java does
+        ("getProductAlertsByType", "toDate", "0000-01-01 23:59:59"),
+        ("getChangesReport", "startDateTime", "2019-02-29 08:08:08"),
+    ],
+)
+def test_dates_the_contract_admits_are_read_leniently(
+    client: Client, request_type: str, field: str, value: str
+) -> None:
+    # The patterns bound each field (MEND-96, MEND-98), not the day of the month: whatever they admit is a date.
+    scope = {"getChangesReport": {"orgToken": client.creds["orgToken"]}}.get(
+        request_type, {"productToken": client.creds["productToken"], "alertType": "SECURITY_VULNERABILITY"}
+    )
+    client.ok(request_type, **scope, **{field: value})
+    out_of_range = f"{value[:5]}13{value[7:]}"  # month 13
+    assert error_code(client.call(request_type, **scope, **{field: out_of_range})) == 2001
+
+
+def test_a_lenient_date_counts_from_where_it_rolls_over() -> None:
+    from apiconform.vendors.mend.answers import parse_time
+
+    assert parse_time("2021-02-31", "fromDate") == parse_time("2021-03-03", "fromDate")
+    assert parse_time("2020-12-31 23:59:59", "toDate") + 1 == parse_time("2021-01-01", "toDate")
+    assert parse_time("0001-01-01", "fromDate") - parse_time("0000-01-01", "fromDate") == 366 * 86400  # leap year 0
+
+
+# What the contract requires of a call's object (MEND-97, MEND-99 to MEND-108): (requestType, scope token, a body that
+# satisfies it with a blank name, the members to drop or empty so that it does not).
+NAMED = [
+    ("createGroup", "orgToken", {"group": {"name": " "}}, [{"group": {}}, {"group": {"name": ""}}, {}]),
+    ("createUser", "orgToken", {"addedUser": {"email": " "}}, [{"addedUser": {"name": "x"}}, {}]),
+    ("inviteUsers", "orgToken", {"emails": [" "]}, [{"emails": []}, {"emails": [""]}, {}]),
+    ("inviteUserToWebAdvisor", "orgToken", {"userEmail": " "}, [{"userEmail": ""}, {}]),
+    ("createServiceUser", "orgToken", {"addedUser": {"name": " "}}, [{"addedUser": {}}, {}]),
+    ("createProduct", "orgToken", {"productName": " "}, [{"productName": ""}]),
+    ("createProject", "productToken", {"projectName": " "}, [{"projectName": ""}]),
+    ("saveProjectTag", "projectToken", {"tagKey": " ", "tagValue": ""}, [{"tagKey": "", "tagValue": ""}]),
+    ("saveProductTag", "productToken", {"tagKey": " ", "tagValue": ""}, [{"tagKey": "", "tagValue": ""}]),
+]
+
+
+@pytest.mark.parametrize(("request_type", "token", "named", "unnamed"), NAMED)
+def test_a_call_must_name_its_object_but_any_non_empty_name_will_do(
+    client: Client, request_type: str, token: str, named: Body, unnamed: list[Body]
+) -> None:
+    client.ok(request_type, **{token: client.creds[token]}, **named)
+    for body in unnamed:
+        answer = client.call(request_type, **{token: client.creds[token]}, **body)
+        assert error_code(answer) == 2001 and answer["errorMessage"].startswith("Invalid request: "), (body, answer)
+
+
+def test_targets_that_must_be_named_are_refused_empty_and_unknown_when_named_wrongly(client: Client) -> None:
+    org = client.creds["orgToken"]
+    for request_type, field in (("regenerateUserKey", "serviceUserKey"), ("changeOriginLibrary", "targetKeyUuid")):
+        assert error_code(client.call(request_type, orgToken=org)) == 2001
+        assert error_code(client.call(request_type, orgToken=org, **{field: ""})) == 2001
+        assert error_code(client.call(request_type, orgToken=org, **{field: " "})) == 4001  # names nothing known
+    assert error_code(client.call("ignoreAlerts", orgToken=org, alertUuids=[], comments="")) == 2001
+
+
 def test_thousand_concurrent_creates_make_distinct_projects(client: Client) -> None:
     base = {
         "requestType": "createProject",
@@ -644,6 +738,30 @@ def test_wrong_request_type_shape_fault_answers_with_a_foreign_shape() -> None:
     assert checked > 60
     body, _ = valid_request(honest, "getAllProjects")
     assert VALIDATOR.errors(honest.post(body).json(), {"$ref": VARIANTS["getAllProjects"]["x-response-schema"]}) == []
+
+
+@pytest.mark.parametrize("contract", ["documented", "observed"])
+def test_request_type_error_fault_fails_only_its_request_type_after_the_call_is_authorised_and_built(
+    contract: str,
+) -> None:
+    c = Client("request-type-error:createProject", "request-type-error:getProjectLicenses=2001", contract=contract)
+    product, project = c.creds["productToken"], c.creds["projectToken"]
+    answer = c.call("createProject", productToken=product, projectName="late failure")
+    assert answer == {"errorCode": 4000, "errorMessage": "Unexpected error"}  # the default
+    assert "late failure" in {p["projectName"] for p in c.ok("getAllProjects", productToken=product)["projects"]}
+    # The code is sent as given: the observed mode does not turn 2001 into 3000 (MEND-OBS-027).
+    assert c.call("getProjectLicenses", projectToken=project) == {"errorCode": 2001, "errorMessage": "Unexpected error"}
+    assert error_code(c.call("getProjectLicenses", projectToken="nope")) == 5002  # not authorised: not its turn yet
+    c.ok("getProductLicenses", productToken=product)
+
+
+def test_request_type_error_fault_says_what_the_codes_real_servers_use_mean() -> None:
+    c = Client("request-type-error:getProductRiskReport=2015", "request-type-error:getOrganizationDetails=5001")
+    answer = c.call("getProductRiskReport", productToken=c.creds["productToken"])
+    assert answer == {"errorCode": 2015, "errorMessage": "Inactive organization"}  # JSON, not the PDF
+    assert semantics.valid_request_rejection(answer) is not None  # no data explains it
+    answer = c.call("getOrganizationDetails", orgToken=c.creds["orgToken"])
+    assert semantics.credential_rejection(answer) is not None  # 5001: the caller is refused
 
 
 @pytest.mark.parametrize("fault", ["undocumented-enum", "required-field-missing", "field-type-changed"])
