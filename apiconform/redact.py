@@ -144,8 +144,18 @@ class Redactor:
         return {k: (self._value(v) if k.lower() in SECRET_KEYS else self.text(v)) for k, v in headers.items()}
 
     def _value(self, value: Any) -> Any:
-        """The value of a secret-named field: its credential's placeholder when that is all it holds, else masked."""
-        return self._masked(self.text(value)) if isinstance(value, str) else MASK
+        """The value of a secret-named field: its credential's placeholder when that is all it holds, else masked.
+
+        The mask keeps the JSON type: `apiconform replay` judges recorded bodies against the schema, and a number
+        masked as a string would turn the type failure it was recorded for (a token sent as 12345) into a pass.
+        """
+        if isinstance(value, str):
+            return self._masked(self.text(value))
+        if value is None or isinstance(value, bool):
+            return value  # nothing secret in a flag or a null
+        if isinstance(value, int | float):
+            return type(value)(0)
+        return MASK
 
     def shell_command(self, argv: Sequence[str]) -> str:
         """`argv` redacted and quoted for a POSIX shell, with this redactor's placeholders left to the shell to

@@ -13,7 +13,7 @@ from pathlib import Path
 from apiconform.reports import FORMATS, write_reports
 from apiconform.reports.html import render
 from apiconform.reports.html_style import CSS
-from apiconform.reports.json_report import totals
+from apiconform.reports.json_report import mock_entry, totals
 from apiconform.runner.results import Deviation, RunResult
 from tests.apiconform.reports.factories import matrix_result, sample_result
 
@@ -112,8 +112,15 @@ def test_an_embedded_mock_shows_the_command_that_starts_it_again(tmp_path: Path)
     result = matrix_result()
     paths = dict(zip(FORMATS, write_reports(result, tmp_path, FORMATS), strict=True))
     command = json.loads(paths["json"].read_text(encoding="utf-8"))["surfaces"][0]["mock"]["command"]
-    assert command == "apiconform mock mend --seed 7 --fault undocumented-enum --credentials-out credentials.json"
+    # The mock answered as the documents say (the factory's contract): the command starts that mock, not the
+    # observed one `apiconform mock` starts by default.
+    assert command == (
+        "apiconform mock mend --seed 7 --fault undocumented-enum --contract documented"
+        " --credentials-out credentials.json"
+    )
     assert f'Same mock again: <code class="cmd">{command}</code>' in paths["html"].read_text(encoding="utf-8")
+    result.surfaces["mend"].contract = "observed"
+    assert "--contract" not in (mock_entry("mend", result.surfaces["mend"]) or {}).get("command", "missing")
     assert "Same mock again" not in render(_live(result))
 
 
