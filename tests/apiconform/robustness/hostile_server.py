@@ -180,16 +180,24 @@ class HostileServer:
     """`with HostileServer("html") as server: server.url` — one behaviour, every request, bounded lifetime."""
 
     def __init__(
-        self, behaviour: str, *, lifetime: float = 180.0, drip_seconds: float = 1.3, only: str | None = None
+        self,
+        behaviour: str,
+        *,
+        lifetime: float = 180.0,
+        drip_seconds: float = 1.3,
+        only: str | None = None,
+        plays: int | None = None,
     ) -> None:
         """`only="GET /jobs/*"`: play the behaviour for that method and path pattern (below the base path, query
-        ignored) only, and let the mock answer everything else normally."""
+        ignored) only, and let the mock answer everything else normally. `plays=N`: only the first N targeted
+        requests (a slow behaviour on every request makes the test as slow as the run's request count)."""
         if behaviour not in BEHAVIOURS or behaviour == "refused":
             raise ValueError(f"unknown or serverless behaviour {behaviour!r}")
         self.behaviour = behaviour
         self.only = only
         self.lifetime = lifetime
         self.drip_seconds = drip_seconds
+        self.plays_left = plays
         self.port = 0
         self.requests = 0
         self.scheme = "https" if behaviour == "tls" else "http"
@@ -297,12 +305,14 @@ class HostileServer:
             "http10": self._http10,
             "garbage": self._garbage,
         }
-        play = plays.get(self.behaviour)
-        if not self._targeted(request):
-            play = None
+        targeted = self._targeted(request)
+        if targeted and self.plays_left is not None:
+            targeted = self.plays_left > 0
+            self.plays_left -= 1
+        play = plays.get(self.behaviour) if targeted else None
         if play is not None:
             return await play(request, writer)
-        if self.behaviour in ("plain", "tls") or not self._targeted(request):
+        if self.behaviour in ("plain", "tls") or not targeted:
             answer = await self._mock_answer(request)
         else:
             answer = _canned(self.behaviour, request)

@@ -56,6 +56,7 @@ class Case:
     only_ops: frozenset[str] | None = None  # no failure on any other operation
     only: str | None = None  # the server plays the behaviour on this "METHOD /path" pattern only
     drip_seconds: float = 1.3
+    plays: int | None = None  # the server plays the behaviour on the first N targeted requests only
     extra_args: tuple[str, ...] = ()
     says: tuple[str, str, tuple[str, ...]] | None = None  # (check, its failures' title, words in their message)
 
@@ -144,23 +145,25 @@ ANSWERS_BADLY = (
         required={"not_a_server_error": BELOW_JOBS, "status_code_conformance": BY_ID},
         forbidden=frozenset({"response_time"}),
     ),
-    # One operation trickles its (correct) answers in over 1.3 s: response_time on that operation, nothing else.
+    # One operation trickles its first (correct) answers in over 1.3 s: response_time on that operation, nothing else.
     Case(
         "drip",
         1,
         timeout=5,
         only="GET /jobs",
+        plays=4,
         bound=120,
         required={"response_time": frozenset({"GET /jobs"})},
         only_ops=frozenset({"GET /jobs"}),
         forbidden=SHAPE_AND_TRANSPORT,
     ),
-    # One operation never answers: its requests time out (response_time), the other operations stay clean.
+    # One operation stops answering: its requests time out (response_time), the other operations stay clean.
     Case(
         "silent",
         1,
         timeout=1,
         only="POST /jobs/notices/*",
+        plays=3,
         bound=90,
         required={"response_time": frozenset({"POST /jobs/notices/{projectId}"})},
         only_ops=frozenset({"POST /jobs/notices/{projectId}"}),
@@ -199,7 +202,7 @@ def serve(case: Case) -> Iterator[HostileServer | None]:
         return
     if case.behaviour == "tls" and tls_available() is not None:
         pytest.skip(f"no self-signed certificate: {tls_available()}")
-    with HostileServer(case.behaviour, only=case.only, drip_seconds=case.drip_seconds) as server:
+    with HostileServer(case.behaviour, only=case.only, drip_seconds=case.drip_seconds, plays=case.plays) as server:
         yield server
 
 
