@@ -141,7 +141,17 @@ class MendMock(Behaviour):
                 raise unknown_request_type(name, self.surface, self.variants)
         self.admin = next(u for u in self.state.users.values() if u.org_admin and not u.service)
         self.product = next(iter(self.state.products.values()))
-        self.project = next(p for p in self.state.projects.values() if p.product_token == self.product.token)
+        self.project = self._telling_project()
+
+    def _telling_project(self) -> model.Project:
+        """The credentials' project: the product's first with an ignored and a vulnerability alert, so every
+        project-level alert call has alerts, vulnerabilities and fixes to show (their enums), else its first."""
+        projects = [p for p in self.state.projects.values() if p.product_token == self.product.token]
+        for project in projects:
+            alerts = [a for a in self.state.alerts.values() if a.project_token == project.token]
+            if any(a.status == "IGNORED" for a in alerts) and any(a.vulnerability is not None for a in alerts):
+                return project
+        return projects[0]
 
     # -- credentials and the engine's hooks ----------------------------------------------------------------------
 

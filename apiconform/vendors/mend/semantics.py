@@ -114,113 +114,15 @@ def preflight(ctx: ScenarioContext) -> None:
         raise PreflightError(f"getAllProducts answered {shown}; check the base URL (…/api/v1.2) and the credentials")
 
 
-def discover(ctx: ScenarioContext) -> dict[str, Any]:
-    """Real values for request fields, from read-only calls under the given orgToken, keyed by the field they fill:
-
-    - productToken / projectToken: the credentials' own when given, else the first listed;
-    - productToken2 / projectToken2: another product and project (the comparison reports name two);
-    - keyUuid: a library of the project, one with dependencies when there is one;
-    - in a run that may write, what makes three documented write examples change nothing: targetKeyUuid +
-      sourceFiles (a library and one of its own source files: changeOriginLibrary "moves" it where it is), alertUuids +
-      comments (an alert that is already ignored, with its own comment: ignoreAlerts ignores it again) and
-      defaultApprover (the organization's Default Approvers: setOrganizationAssignments assigns them again).
-    """
-    found: dict[str, Any] = {}
-    user_key, org = ctx.credentials.get("userKey"), ctx.credentials.get("orgToken")
-    if not user_key or not org:
-        return found
-    products = _listed(ctx, {"requestType": "getAllProducts", "userKey": user_key, "orgToken": org}, "products")
-    product = ctx.credentials.get("productToken") or next(iter(products), None)
-    if not product:
-        return found
-    found["productToken"] = product
-    found.update(_another("productToken2", product, products))
-    if ctx.allow_writes:
-        found.update(_default_approver(ctx, user_key, org))
-        found.update(_ignored_alert(ctx, user_key, product))
-    projects = _listed(ctx, {"requestType": "getAllProjects", "userKey": user_key, "productToken": product}, "projects")
-    project = ctx.credentials.get("projectToken") or next(iter(projects), None)
-    if not project:
-        return found
-    found["projectToken"] = project
-    found.update(_another("projectToken2", project, projects))
-    found.update(_library(ctx, user_key, project))
-    return found
-
-
-def _listed(ctx: ScenarioContext, body: dict[str, Any], key: str) -> list[str]:
-    """The tokens of a product or project listing (getAllProducts, getAllProjects), in the order given."""
-    answer = json_of(_post(ctx, body))
-    items = answer.get(key) if isinstance(answer, dict) else None
-    field = key.removesuffix("s") + "Token"
-    return [i[field] for i in items or [] if isinstance(i, dict) and isinstance(i.get(field), str) and i[field]]
-
-
-def _another(field: str, token: str, listed: list[str]) -> dict[str, Any]:
-    other = next((t for t in listed if t != token), None)
-    return {field: other} if other else {}
-
-
-def _library(ctx: ScenarioContext, user_key: str, project: str) -> dict[str, Any]:
-    body = {"requestType": "getProjectHierarchy", "userKey": user_key, "projectToken": project}
-    answer = json_of(_post(ctx, body))
-    roots = answer.get("libraries") if isinstance(answer, dict) else None
-    nodes = [n for n in roots or [] if isinstance(n, dict) and isinstance(n.get("keyUuid"), str) and n["keyUuid"]]
-    if not nodes:
-        return {}
-    library = next((n for n in nodes if n.get("dependencies")), nodes[0])["keyUuid"]
-    found: dict[str, Any] = {"keyUuid": library}
-    if ctx.allow_writes:
-        body = {"requestType": "getLibrarySourceFiles", "userKey": user_key, "projectToken": project}
-        answer = json_of(_post(ctx, body | {"keyUuid": library}))
-        files = answer.get("sourceFiles") if isinstance(answer, dict) else None
-        sha1 = next((f["sha1"] for f in files or [] if isinstance(f, dict) and isinstance(f.get("sha1"), str)), None)
-        if sha1:
-            found.update({"targetKeyUuid": library, "sourceFiles": [sha1]})
-    return found
-
-
-def _ignored_alert(ctx: ScenarioContext, user_key: str, product: str) -> dict[str, Any]:
-    body = {"requestType": "getProductIgnoredAlerts", "userKey": user_key, "productToken": product}
-    answer = json_of(_post(ctx, body))
-    alerts = answer.get("alerts") if isinstance(answer, dict) else None
-    for alert in alerts or []:
-        uuid = alert.get("alertUuid") if isinstance(alert, dict) else None
-        library = alert.get("library") if isinstance(alert, dict) else None
-        # Real servers give the ignore comment on the alert; the documents show it in the library (MEND-12).
-        comments = alert.get("comments") if isinstance(alert, dict) else None
-        if not isinstance(comments, str):
-            comments = library.get("comments") if isinstance(library, dict) else None
-        if isinstance(uuid, str) and isinstance(comments, str):  # without its comment, re-ignoring would change it
-            return {"alertUuids": [uuid], "comments": comments}
-    return {}
-
-
-def _default_approver(ctx: ScenarioContext, user_key: str, org: str) -> dict[str, Any]:
-    """The organization's Default Approvers, as setOrganizationAssignments names them; {} when one of them has no
-    name to give (assigning the others again would take the role from it)."""
-    body = {"requestType": "getOrganizationAssignments", "userKey": user_key, "orgToken": org}
-    answer = json_of(_post(ctx, body))
-    assigned: dict[str, list[dict[str, Any]]] = {}
-    for kind, roles, field in (("userAssignments", "userRoles", "email"), ("groupAssignments", "groupRoles", "name")):
-        by_role = answer.get(roles) if isinstance(answer, dict) else None
-        holders = by_role.get("DEFAULT_APPROVER", []) if isinstance(by_role, dict) else None
-        if not isinstance(holders, list):
-            return {}
-        names = [h.get(field) if isinstance(h, dict) else None for h in holders]
-        if not all(isinstance(n, str) and n for n in names):
-            return {}
-        assigned[kind] = [{field: n} for n in names]
-    return {"defaultApprover": assigned} if any(assigned.values()) else {}
-
-
 def prepare_example(ctx: ScenarioContext, operation: VirtualOperation, body: Any) -> Any:
     """Documented examples carry placeholders ("user_key", "product_token2", "sha1_1"): swap in the credentials and
     the discovered values of the same field (`discover`). An example without the userKey gets it: the v1.2 intro makes
     it a prerequisite of every call (quirks MEND-19, MEND-59)."""
     if not isinstance(body, dict):
         return body
-    values = {**ctx.discovery, **_tokens(ctx)}
+    # `tagKey@getAlertsByProjectTag`: a value discovery scoped to one requestType (apiconform.vendors.mend.discovery).
+    scoped = {k.partition("@")[0]: v for k, v in ctx.discovery.items() if k.endswith("@" + operation.operation_id)}
+    values = {**{k: v for k, v in ctx.discovery.items() if "@" not in k}, **scoped, **_tokens(ctx)}
     if operation.operation_id in DESTRUCTIVE:
         # Never aim a documented destructive example (deleteProduct, ...) at the real product or project: it would
         # destroy what the credentials point to. These get only the caller's credentials (the scenarios prove them

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from apiconform.vendors.mend import semantics
+from apiconform.vendors.mend import discovery, semantics
 from apiconform.vendors.mend.mock import MendMock
 from apiconform.vendors.plugin import Vendor
 
@@ -13,7 +13,7 @@ VENDOR = Vendor(
     credential_keys=frozenset({"userKey", "orgToken", "productToken", "projectToken", "globalOrgToken"}),
     auth_headers=semantics.auth_headers,
     preflight=semantics.preflight,
-    discover=semantics.discover,
+    discover=discovery.discover,
     credential_rejection=semantics.credential_rejection,
     valid_request_rejection=semantics.valid_request_rejection,
     run_scenarios=semantics.run_scenarios,

@@ -33,7 +33,7 @@ from apiconform.runner.scenarios import examples
 from apiconform.runner.scenarios.base import ScenarioContext, Verdict
 from apiconform.surfaces import get_surface
 from apiconform.validation import SchemaValidator
-from apiconform.vendors.mend import semantics
+from apiconform.vendors.mend import discovery, semantics
 from apiconform.vendors.mend.mock import MendMock
 
 START = 1_750_000_000.0
@@ -106,6 +106,7 @@ def _fixups(c: Client, request_type: str) -> tuple[Body, list[Body]]:
     product = state.products[creds["productToken"]]
     projects = [p for p in state.projects.values() if p.product_token == product.token]
     project = state.projects[creds["projectToken"]]
+    other = next(p for p in projects if p.token != project.token)
     people = state.humans()
     parent = next(u for u in project.usages if any(o.parent == u.key_id for o in project.usages))
     org_policies = [p.id for p in state.policies.values() if p.owner == state.org.token]
@@ -120,7 +121,7 @@ def _fixups(c: Client, request_type: str) -> tuple[Body, list[Body]]:
         "ignoreAlerts": {"alertUuids": [next(a.uuid for a in state.alerts.values() if a.status == "ACTIVE")]},
         "getAllOrganizations": {"globalOrgToken": state.org.global_token},
         "getProductComparisonReport": {"productToken2": list(state.products)[1]},
-        "getProjectComparisonReport": {"projectToken2": projects[1].token},
+        "getProjectComparisonReport": {"projectToken2": other.token},
         "addOrganizationPolicy": policy,
         "addProductPolicy": policy,
         "updateOrganizationPolicy": {"policy": {"id": org_policies[0], "name": "Renamed"}},
@@ -136,7 +137,7 @@ def _fixups(c: Client, request_type: str) -> tuple[Body, list[Body]]:
         "removeUserFromOrganization": {"user": {"email": people[-1].email}},
         "setOrganizationAssignments": {"administrators": roles},
         "setProductAssignments": {"productAdmins": roles},
-        "deleteProject": {"projectToken": projects[1].token},
+        "deleteProject": {"projectToken": other.token},
         "deleteProduct": {"productToken": list(state.products)[-1]},
         "getLibrarySourceFiles": {"keyUuid": state.libraries[project.usages[0].key_id].key_uuid},
         "getProjectLibraryDependencies": {"keyUuid": state.libraries[parent.key_id].key_uuid},
@@ -354,9 +355,11 @@ def test_product_administrators_stay_in_their_products_except_documented_calls(c
 
 
 def test_request_state_progresses_with_the_clock_and_is_unknown_for_bad_tokens(client: Client) -> None:
-    org, token = client.creds["orgToken"], client.mock.project.requests[-1]
+    # The first seeded project's latest update request was submitted as the mock started (seed_activity.LIVE_AGES).
+    first = next(iter(client.mock.state.projects.values()))
+    org, token = client.creds["orgToken"], first.requests[-1]
     assert client.ok("getRequestState", orgToken=org, requestToken=token)["requestState"] == "IN_PROGRESS"
-    assert client.ok("getProjectState", projectToken=client.creds["projectToken"])["projectState"]["inProgress"]
+    assert client.ok("getProjectState", projectToken=first.token)["projectState"]["inProgress"]
     client.mock.clock.advance(35)
     assert client.ok("getRequestState", orgToken=org, requestToken=token)["requestState"] == "UPDATED"
     client.mock.clock.advance(30)
@@ -604,7 +607,7 @@ class SemanticsRun:
             record=self.verdicts.append,
         )
         semantics.preflight(self.ctx)
-        self.ctx.discovery = semantics.discover(self.ctx)
+        self.ctx.discovery = discovery.discover(self.ctx)
         if replay:
             examples.replay_examples(self.ctx, partial(semantics.prepare_example, self.ctx))
         if scenarios:
@@ -686,7 +689,10 @@ def test_a_read_only_run_discovers_reads_and_writes_nothing() -> None:
     c = Client()
     before = snapshot(c)
     run = SemanticsRun(c, allow_writes=False)
-    assert set(run.ctx.discovery) == {"productToken", "productToken2", "projectToken", "projectToken2", "keyUuid"}
+    tokens = {"productToken", "productToken2", "projectToken", "projectToken2", "keyUuid", "alertType"}
+    reads = {"tagKey@getAlertsByProjectTag", "tagValue@getAlertsByProjectTag", "requestToken@getRequestState"}
+    reads |= {f"{d}@{rt}" for d in ("fromDate", "toDate") for rt in discovery.BY_TYPE}
+    assert set(run.ctx.discovery) == tokens | reads
     sent = {body["requestType"] for body in run.transport.bodies} - {"getEverything"}  # an error probe
     assert {rt for rt in sent if VARIANTS[rt]["x-effect"] != "read"} == set()
     assert snapshot(c) == before
