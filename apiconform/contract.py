@@ -422,7 +422,7 @@ class Contract:
         undocumented: dict[str, None] = {}  # each place once, however many array items repeat it
         for site in enum_sites(self.exploded.document, schema, instance, fits=self._fits):
             judgement.enum_values.setdefault(site.field, set()).add(site.value)
-            if site.value not in site.allowed:
+            if site.closed and site.value not in site.allowed:
                 undocumented[f"{site.where} ({site.field}) = {site.value!r}"] = None
         more = f" and {len(undocumented) - 5} more" if len(undocumented) > 5 else ""
         message = f"undocumented enum value(s): {', '.join(list(undocumented)[:5])}{more}"

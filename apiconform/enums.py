@@ -5,6 +5,11 @@ A field is named the way people speak of it: by the component it belongs to (`Al
 `Alert.library.licenses[].riskLevel`), or, for a schema written inline in an operation, by its place in the
 body (`body.status`). One naming for the run's checks, the enum coverage and the proxy, so their values line up.
 Every depth counts: nested objects, arrays, `$ref`s, `allOf`, and the `anyOf`/`oneOf` branches the body fits.
+
+Some values the documents give without closing the list ("Library type, e.g. MAVEN_ARTIFACT", or only as the
+values a filter takes). A spec records them as `x-known-values` on a string: such a field is an open enum. Its values
+count toward the enum coverage and one never documented anywhere is reported as drift, but it fails no check
+(`EnumSite.closed` is False): a closed list would invent a rule the documents do not make.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ _SCHEMAS = "#/components/schemas/"
 MAX_DEPTH = 40
 _SCALARS = ("string", "integer", "number", "boolean")
 MAX_ITEMS = 50  # array items looked at per array: enough to see every value a page carries
+KNOWN_VALUES = "x-known-values"  # an open enum: values the documents name without closing the list
 
 Fits = Callable[[dict[str, Any], Any], bool]  # does `body` validate against `schema`?
 
@@ -29,6 +35,7 @@ class EnumSite:
     field: str  # the schema's name for it: Alert.level
     value: str
     allowed: tuple[Any, ...]
+    closed: bool = True  # False for an open enum (`x-known-values`): a value outside it is drift, not a failure
 
 
 def _follow(document: Document, node: Any, field: str) -> tuple[Any, str]:
@@ -71,6 +78,9 @@ def _sites(
     if isinstance(schema.get("enum"), list) and isinstance(body, str):
         yield EnumSite(where or "(body)", field, body, tuple(schema["enum"]))
         return
+    if isinstance(schema.get(KNOWN_VALUES), list) and isinstance(body, str):
+        yield EnumSite(where or "(body)", field, body, tuple(schema[KNOWN_VALUES]), closed=False)
+        return
     for sub in schema.get("allOf", []):
         yield from _sites(document, sub, body, fits, where, field, depth + 1)
     for key in ("anyOf", "oneOf"):
@@ -112,7 +122,8 @@ def _holds_enum(document: Document, schema: Any, visiting: frozenset[int] = froz
             *([node["items"]] if isinstance(node.get("items"), dict) else []),
             *([node["additionalProperties"]] if isinstance(node.get("additionalProperties"), dict) else []),
         ]
-        found = isinstance(node.get("enum"), list) or any(_holds_enum(document, c, inner) for c in children)
+        listed = isinstance(node.get("enum"), list) or isinstance(node.get(KNOWN_VALUES), list)
+        found = listed or any(_holds_enum(document, c, inner) for c in children)
     if not visiting or found:  # a False found inside a cycle may only be partial: keep only what is certain
         _HOLDS_ENUM[id(schema)] = (schema, found)
     return found
@@ -136,15 +147,24 @@ def _union_sites(
         yield from merged.values()
 
 
-def enum_fields(document: Document, schema: Any, field: str = "body") -> dict[str, tuple[Any, ...]]:
-    """Every field a schema documents an enum for (at any depth), with its values: what an answer may carry."""
+def enum_fields(
+    document: Document, schema: Any, field: str = "body", *, lists: tuple[str, ...] = ("enum", KNOWN_VALUES)
+) -> dict[str, tuple[Any, ...]]:
+    """Every field a schema documents an enum for (at any depth), with its values: what an answer may carry.
+    `lists=("enum",)`: closed enums only; `(KNOWN_VALUES,)`: open ones only."""
     found: dict[str, tuple[Any, ...]] = {}
-    _fields(document, schema, field, found, set(), 0)
+    _fields(document, schema, field, found, set(), 0, lists)
     return found
 
 
 def _fields(
-    document: Document, schema: Any, field: str, found: dict[str, tuple[Any, ...]], refs: set[str], depth: int
+    document: Document,
+    schema: Any,
+    field: str,
+    found: dict[str, tuple[Any, ...]],
+    refs: set[str],
+    depth: int,
+    lists: tuple[str, ...],
 ) -> None:
     ref = schema.get("$ref") if isinstance(schema, dict) else None
     if isinstance(ref, str):
@@ -154,15 +174,16 @@ def _fields(
     schema, field = _follow(document, schema, field)
     if not isinstance(schema, dict) or depth > MAX_DEPTH:
         return
-    if isinstance(schema.get("enum"), list) and any(isinstance(v, str) for v in schema["enum"]):
-        found[field] = tuple(dict.fromkeys([*found.get(field, ()), *schema["enum"]]))
+    for key in lists:
+        if isinstance(schema.get(key), list) and any(isinstance(v, str) for v in schema[key]):
+            found[field] = tuple(dict.fromkeys([*found.get(field, ()), *schema[key]]))
     for key in ("allOf", "anyOf", "oneOf"):
         for sub in schema.get(key, []):
-            _fields(document, sub, field, found, refs, depth + 1)
+            _fields(document, sub, field, found, refs, depth + 1, lists)
     for name, sub in (schema.get("properties") or {}).items():
-        _fields(document, sub, f"{field}.{name}", found, refs, depth + 1)
+        _fields(document, sub, f"{field}.{name}", found, refs, depth + 1, lists)
     if isinstance(schema.get("items"), dict):
-        _fields(document, schema["items"], f"{field}[]", found, refs, depth + 1)
+        _fields(document, schema["items"], f"{field}[]", found, refs, depth + 1, lists)
 
 
 def _join(where: str, name: str) -> str:
@@ -170,7 +191,8 @@ def _join(where: str, name: str) -> str:
 
 
 def response_enum_values(document: Document) -> set[str]:
-    """Every string enum value a documented JSON success answer of `document` may carry, at any depth."""
+    """Every string enum value a documented JSON success answer of `document` may carry, at any depth (closed
+    enums: renaming a value of an open one fails nothing)."""
     values: set[str] = set()
     for item in (document.get("paths") or {}).values():
         for operation in item.values() if isinstance(item, dict) else ():
@@ -179,6 +201,6 @@ def response_enum_values(document: Document) -> set[str]:
                 content = response.get("content") if str(status).startswith("2") else None
                 for media, entry in (content or {}).items():
                     if "json" in media and isinstance(entry.get("schema"), dict):
-                        for found in enum_fields(document, entry["schema"]).values():
+                        for found in enum_fields(document, entry["schema"], lists=("enum",)).values():
                             values.update(v for v in found if isinstance(v, str))
     return values

@@ -305,9 +305,11 @@ def _enums(name: str, surface: SurfaceResult) -> str:
         share = f"{len(set(documented) & set(seen))}/{len(documented)}"
         blind = entry.get("unobserved") or []
         where = f"{len(blind)} of {len(entry.get('operations') or [])}: {', '.join(blind)}" if blind else "–"
+        # An open list (x-known-values): values beyond it are drift to look at, not failures.
+        kind, drift = (' <span class="small">(open list)</span>', "b-waive") if entry.get("open") else ("", "b-fail")
         rows.append(
-            f"<tr><td><code>{e(enum)}</code></td><td>{share}</td><td>{_values(seen)}</td>"
-            f"<td>{_values(entry['unseen'])}</td><td>{_values(entry['undocumented'], 'b-fail')}</td>"
+            f"<tr><td><code>{e(enum)}</code>{kind}</td><td>{share}</td><td>{_values(seen)}</td>"
+            f"<td>{_values(entry['unseen'])}</td><td>{_values(entry['undocumented'], drift)}</td>"
             f'<td class="small">{e(where)}</td></tr>'
         )
     return f"""{heading}<div class="scroll"><table class="enums"><thead><tr><th>enum</th><th>documented seen</th>

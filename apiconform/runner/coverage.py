@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from apiconform.contract import Contract, media_type
-from apiconform.enums import enum_fields
+from apiconform.enums import KNOWN_VALUES, enum_fields
 from apiconform.runner.results import SurfaceResult
 
 
@@ -37,15 +37,31 @@ def documented_enum_fields(contract: Contract) -> dict[str, dict[str, tuple[Any,
     return out
 
 
+def open_enum_fields(contract: Contract) -> set[str]:
+    """The fields whose documented values are an open list (`x-known-values`), in no answer a closed enum."""
+    document = contract.exploded.document
+    closed: set[str] = set()
+    known: set[str] = set()
+    for schema in (document.get("components") or {}).get("schemas", {}).values():
+        if isinstance(schema, dict):
+            closed |= set(enum_fields(document, schema, lists=("enum",)))
+            known |= set(enum_fields(document, schema, lists=(KNOWN_VALUES,)))
+    return known - closed
+
+
 def fill_enum_coverage(outcome: SurfaceResult, contract: Contract) -> None:
-    """SurfaceResult.enum_coverage from what the operations documented and what their answers carried."""
+    """SurfaceResult.enum_coverage from what the operations documented and what their answers carried. An open
+    enum's entry says so (`open`): its undocumented values are drift to look at, not failures."""
     coverage: dict[str, dict[str, Any]] = {}
+    open_fields = open_enum_fields(contract)
     for label, fields in documented_enum_fields(contract).items():
         op = outcome.operations.get(label)
         if op is None or op.excluded is not None:
             continue
         for name, values in fields.items():
             entry = coverage.setdefault(name, {"documented": set(), "seen": set(), "operations": [], "unobserved": []})
+            if name in open_fields:
+                entry["open"] = True
             entry["documented"].update(str(v) for v in values)
             entry["operations"].append(label)
             seen = op.enum_values.get(name, set())

@@ -3,6 +3,7 @@ example answer of the four specs, and it names fields by their component."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from apiconform import enums
 from apiconform.contract import contract_for
 from apiconform.enums import EnumSite, enum_fields, enum_sites
+from apiconform.runner.coverage import open_enum_fields
 from apiconform.surfaces import SURFACES
 
 
@@ -67,3 +69,31 @@ def test_fields_are_named_by_component_and_unions_of_scalars_stay_values() -> No
         EnumSite("[].kind", "Job.kind", "Scan", ("Scan",)),
         EnumSite("[].status", "Job.status", "Gone", ("New", "Done")),
     ]
+
+
+def test_an_open_enum_counts_its_values_and_fails_nothing() -> None:
+    # Mend's library type is documented as "e.g. MAVEN_ARTIFACT, UNKNOWN_ARTIFACT" (x-known-values, MEND-109).
+    contract = contract_for(SURFACES["mend"].spec_path, "documented")
+    document = contract.exploded.document
+    library = {"$ref": "#/components/schemas/Library"}
+    site = next(enum_sites(document, library, {"type": "NPM_PACKAGE", "name": "left-pad"}))
+    assert (site.field, site.value, site.closed) == ("Library.type", "NPM_PACKAGE", False)
+    assert "MAVEN_ARTIFACT" in site.allowed
+    assert enum_fields(document, library)["Library.type"] == ("MAVEN_ARTIFACT", "UNKNOWN_ARTIFACT")
+    assert "Library.type" not in enum_fields(document, library, lists=("enum",))
+    assert "MAVEN_ARTIFACT" not in enums.response_enum_values(document)  # enum-renamed cannot aim at an open list
+    op = next(o for o in contract.operations if o.operation_id == "getProjectInventory")
+    answer = {
+        "libraries": [{"keyUuid": "k", "keyId": 1, "filename": "f", "name": "n", "type": "NPM_PACKAGE"}],
+        "projectVitals": {},
+    }
+    judgement = contract.judge_response(op, 200, "application/json", json.dumps(answer).encode())
+    verdicts = [v for v in judgement.verdicts if v.check == "enum_documented"]
+    assert verdicts and all(v.ok for v in verdicts), [v.message for v in verdicts]
+    assert judgement.enum_values["Library.type"] == {"NPM_PACKAGE"}
+
+
+def test_the_coverage_marks_an_open_enum() -> None:
+    contract = contract_for(SURFACES["metadefender-sscp"].spec_path, "documented")
+    assert "Scan.Status" in open_enum_fields(contract)  # MDS-69: only the scan filters name its values
+    assert "Cve.Severity" not in open_enum_fields(contract)

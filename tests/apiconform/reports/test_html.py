@@ -136,6 +136,15 @@ def test_enum_coverage_renders_what_the_run_recorded_or_says_it_recorded_none() 
     assert "<code>Alert.type</code></td><td>1/3</td>" in section
     assert '<span class="badge b-fail">NEW_ONE</span>' in section  # seen, undocumented
     assert '<span class="badge b-none">CRITICAL</span> <span class="badge b-none">LOW</span>' in section  # never seen
+    # An open list (x-known-values): values beyond it are drift, shown apart from failures.
+    result.surfaces["mend"].enum_coverage["Library.type"] = {
+        "documented": ["MAVEN_ARTIFACT"],
+        "seen": ["NPM_PACKAGE"],
+        "open": True,
+    }
+    section = render(result).split('<h3 id="enums-mend">Enum coverage</h3>')[1].split("</table>")[0]
+    assert '<code>Library.type</code> <span class="small">(open list)</span>' in section
+    assert '<span class="badge b-waive">NPM_PACKAGE</span>' in section
     result.surfaces["mend"].enum_coverage = {}
     empty = render(result)
     assert '<h3 id="enums-mend">Enum coverage</h3><p class="muted enum-empty">No enum coverage recorded' in empty
