@@ -22,6 +22,8 @@ BLIND = {
     # examples of these two calls never show: a mock that added them would invent a shape.
     "Vulnerability.": frozenset({"getProjectHierarchy", "getProjectLibraryDependencies"}),
     "VulnerabilityFix.": frozenset({"getProjectHierarchy", "getProjectLibraryDependencies"}),
+    # The documented dependency example gives no library type (an open list anyway: MEND-109); the mock follows it.
+    "Library.type": frozenset({"getProjectLibraryDependencies"}),
 }
 
 
