@@ -5,7 +5,7 @@ fault profile; then which faults each tool finds.
 
     scripts/bench_run.py [--skip-full] [--faults NAME,...]
 
-Targets (issue 4): the full default run <= 60 s on this 2-core machine; apiconform finds every fault profile
+Targets (issues 4 and 14): the full default run <= 30 s on this 2-core machine; apiconform finds every fault profile
 plain schemathesis finds, and more.
 """
 
@@ -29,6 +29,12 @@ from apiconform.vendors.registry import VENDORS
 
 SURFACES = ("code-insight", "sd-elements", "metadefender-sscp", "mend")
 CHEAPEST_FIRST = SURFACES
+# Faults that name what they break, with the argument each is benchmarked with (on its cheapest surface): the
+# spelling the observed Code Insight mock answers, and a Mend report answered "inactive organization".
+ARGUMENTS = {
+    "enum-renamed": "enum-renamed:COMPLETED",
+    "request-type-error": "request-type-error:getProductRiskReport=2015",
+}
 
 
 def _apiconform(*args: str) -> tuple[int, float, dict[str, object]]:
@@ -63,7 +69,7 @@ def main() -> int:
         code, elapsed, report = _apiconform("all", "--profile", "default")
         print(
             f"apiconform run all --profile default: {elapsed:.1f} s wall, exit {code}, "
-            f"{_failure_count(report)} failures (target <= 60 s)"
+            f"{_failure_count(report)} failures (target <= 30 s)"
         )
         for surface in SURFACES:
             started = time.monotonic()
@@ -76,15 +82,18 @@ def main() -> int:
     rows = []
     for name in names:
         surface = next(s for s in CHEAPEST_FIRST if applies(FAULTS[name], VENDORS[s].fault_capabilities))
-        code, ours, report = _apiconform(surface, "--profile", "quick", "--mock-fault", name)
+        fault = ARGUMENTS.get(name, name)
+        code, ours, report = _apiconform(surface, "--profile", "quick", "--mock-fault", fault)
         started = time.monotonic()
-        st_code, summary = run_surface(surface, [name], 25, 1, [], quiet=True)
+        st_code, summary = run_surface(surface, [fault], 25, 1, [], quiet=True)
         theirs = time.monotonic() - started
         checks = sorted({f["check"] for f in report.get("failures", [])})  # type: ignore[union-attr, index]
-        rows.append((name, surface, code == 1, ours, st_code != 0, theirs, checks, summary))
+        # A tool that could not run (exit 2: usage error, a mock that did not start) found nothing.
+        st_found = st_code not in (0, 2)
+        rows.append((name, surface, code == 1, ours, st_found, theirs, checks, summary))
         print(
             f"{name:28s} {surface:18s} apiconform quick: {'FOUND' if code == 1 else 'missed':6s} {ours:5.1f} s "
-            f"{','.join(checks)[:60]:60s} | schemathesis: {'FOUND' if st_code else 'missed':6s} {theirs:5.1f} s "
+            f"{','.join(checks)[:60]:60s} | schemathesis: {'FOUND' if st_found else 'missed':6s} {theirs:5.1f} s "
             f"{summary[:50]}"
         )
     ours_found = {r[0] for r in rows if r[2]}
