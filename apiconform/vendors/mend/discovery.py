@@ -112,14 +112,22 @@ def _alert_dates(dates: list[str]) -> dict[str, str]:
     """fromDate/toDate for the AlertsByType reads: a range holding the vulnerability alerts found (the documented
     examples ask for two days of 2016, which hold nothing on most servers). toDate is the day after the last alert:
     whether the vendor's toDate includes its own day is not documented."""
-    days = sorted(d[:10] for d in dates if _DAY.fullmatch(d[:10]))
+    days = sorted(day for day in map(_day, dates) if day is not None)
     if not days:
         return {}
-    last = datetime.date.fromisoformat(days[-1]) + datetime.timedelta(days=1)
+    last = days[-1] + datetime.timedelta(days=1)
     scoped: dict[str, str] = {}
     for request_type in BY_TYPE:
-        scoped |= {f"fromDate@{request_type}": days[0], f"toDate@{request_type}": last.isoformat()}
+        scoped |= {f"fromDate@{request_type}": days[0].isoformat(), f"toDate@{request_type}": last.isoformat()}
     return scoped
+
+
+def _day(text: str) -> datetime.date | None:
+    """The day a server's date starts with ('2024-06-25', '2024-06-25 10:00:00'); None for anything else."""
+    try:
+        return datetime.date.fromisoformat(text[:10]) if _DAY.fullmatch(text[:10]) else None
+    except ValueError:  # 2024-13-45: the shape of a date, not a date
+        return None
 
 
 def _telling_project(projects: list[str], alerts: dict[str, set[str]]) -> str | None:

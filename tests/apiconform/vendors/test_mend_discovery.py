@@ -9,7 +9,7 @@ from functools import partial
 import pytest
 
 from apiconform.runner.coverage import documented_enum_fields
-from apiconform.vendors.mend import semantics
+from apiconform.vendors.mend import discovery, semantics
 from tests.apiconform.vendors.test_mend_mock import Client, SemanticsRun
 
 # Fields no answer of these operations can be expected to show, and why (the report lists them as never observed).
@@ -65,3 +65,11 @@ def test_values_scoped_to_one_read_fill_that_read_only() -> None:
         operations["getChangesReport"], {"requestType": "getChangesReport", "startDateTime": "x", **dates}
     )
     assert (changes["fromDate"], changes["toDate"]) == ("2016-01-01", "2016-01-02")
+
+
+def test_a_date_range_holds_the_alerts_and_ignores_what_is_no_date() -> None:
+    scoped = discovery._alert_dates(["2024-06-25", "2023-01-31 10:00:00", "2024-13-45", "yesterday", ""])
+    assert scoped["fromDate@getProjectAlertsByType"] == "2023-01-31"
+    assert scoped["toDate@getProjectAlertsByType"] == "2024-06-26"  # the day after the last alert
+    assert set(scoped) == {f"{d}@{rt}" for d in ("fromDate", "toDate") for rt in discovery.BY_TYPE}
+    assert discovery._alert_dates(["2024-13-45"]) == {}
