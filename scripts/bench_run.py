@@ -88,11 +88,12 @@ def main() -> int:
         st_code, summary = run_surface(surface, [fault], 25, 1, [], quiet=True)
         theirs = time.monotonic() - started
         checks = sorted({f["check"] for f in report.get("failures", [])})  # type: ignore[union-attr, index]
-        # A tool that could not run (exit 2: usage error, a mock that did not start) found nothing.
-        st_found = st_code not in (0, 2)
-        rows.append((name, surface, code == 1, ours, st_found, theirs, checks, summary))
+        # A tool that could not run (exit 2: usage error, a mock that did not start) found nothing; apiconform's
+        # exit 3 (nothing could be proven: a server that rejects every credential) is a gate that stays red.
+        st_found, found = st_code not in (0, 2), code in (1, 3)
+        rows.append((name, surface, found, ours, st_found, theirs, checks, summary))
         print(
-            f"{name:28s} {surface:18s} apiconform quick: {'FOUND' if code == 1 else 'missed':6s} {ours:5.1f} s "
+            f"{name:28s} {surface:18s} apiconform quick: {'FOUND' if found else 'missed':6s} {ours:5.1f} s "
             f"{','.join(checks)[:60]:60s} | schemathesis: {'FOUND' if st_found else 'missed':6s} {theirs:5.1f} s "
             f"{summary[:50]}"
         )
