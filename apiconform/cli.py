@@ -17,6 +17,7 @@ from typing import Any, NoReturn
 
 from apiconform import __version__
 from apiconform.commands.contract import add_contract_argument
+from apiconform.commands.reporting import add_report_arguments
 from apiconform.commands.texts import COMMANDS, DESCRIPTION, EPILOG, SURFACE_NAMES
 from apiconform.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, ApiconformError, UsageError, did_you_mean
 
@@ -123,16 +124,7 @@ def _add_mock_arguments(mock: argparse.ArgumentParser) -> None:
 def _add_replay_arguments(replay: argparse.ArgumentParser) -> None:
     replay.add_argument("recording", type=Path, metavar="FILE", help="a recording written by `run --record FILE`")
     add_contract_argument(replay, "re-judge by the observed contract or by the documents alone")
-    replay.add_argument(
-        "--report-dir",
-        type=Path,
-        default=Path("reports"),
-        metavar="DIR",
-        help="where the reports go (default: %(default)s)",
-    )
-    replay.add_argument(
-        "--format", metavar="LIST", help="comma-separated subset of junit,allure,html,json,md (default: all)"
-    )
+    add_report_arguments(replay)
 
 
 def _parse(argv: Sequence[str] | None) -> argparse.Namespace:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from apiconform.commands.reporting import add_report_arguments
 from apiconform.commands.run import print_summary
 from apiconform.errors import EXIT_NONCONFORMANT, EXIT_OK, UsageError
 from apiconform.merge import merge_reports, report_path
@@ -22,22 +23,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="the --report-dir of each `apiconform run ... --shard K/N` (or its report.json)",
     )
-    parser.add_argument(
-        "--report-dir",
-        type=Path,
-        default=Path("reports"),
-        metavar="OUT",
-        help="where the merged reports go (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--format", metavar="LIST", help="comma-separated subset of junit,allure,html,json,md (default: all)"
-    )
+    add_report_arguments(parser, "where the merged reports go", metavar="OUT")
 
 
 def run_merge(args: argparse.Namespace) -> int:
-    from apiconform.reports import FORMATS, check_writable, write_reports
+    from apiconform.reports import check_writable, selected_formats, write_reports
 
-    formats = [f.strip() for f in (args.format or ",".join(FORMATS)).split(",") if f.strip()]
+    formats = selected_formats(args.format)
     out = args.report_dir.resolve()
     for shard in args.shards:
         if report_path(shard).resolve().parent == out:

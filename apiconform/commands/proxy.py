@@ -23,6 +23,7 @@ import uvicorn
 
 from apiconform.commands import plural
 from apiconform.commands.contract import add_contract_argument
+from apiconform.commands.reporting import add_report_arguments
 from apiconform.errors import (
     EXIT_INTERRUPTED,
     EXIT_NONCONFORMANT,
@@ -34,7 +35,7 @@ from apiconform.errors import (
 from apiconform.openapi import load_api
 from apiconform.proxy import DEFAULT_MAX_BODY_BYTES, ProxyRecorder, proxy_app
 from apiconform.proxy.app import DEFAULT_TIMEOUT
-from apiconform.reports import FORMATS, check_writable, write_reports
+from apiconform.reports import check_writable, selected_formats, write_reports
 from apiconform.runner.credentials import load_credentials
 from apiconform.runner.results import RunResult
 from apiconform.runner.scenarios.base import size_text
@@ -56,16 +57,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: %(default)s)")
     parser.add_argument("--port", type=int, default=0, metavar="N", help="port; 0 picks a free one (default: 0)")
-    parser.add_argument(
-        "--report-dir",
-        type=Path,
-        default=Path("reports"),
-        metavar="DIR",
-        help="where the reports go on exit (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--format", metavar="LIST", help="comma-separated subset of junit,allure,html,json,md (default: all)"
-    )
+    add_report_arguments(parser, "where the reports go on exit")
     parser.add_argument(
         "--credentials",
         type=Path,
@@ -92,7 +84,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run_proxy(args: argparse.Namespace) -> int:
     surface = get_surface(args.surface)
     upstream = _upstream(args.upstream)
-    formats = [f.strip() for f in (args.format or ",".join(FORMATS)).split(",") if f.strip()]
+    formats = selected_formats(args.format)
     credentials = load_credentials(args.credentials, surface).values
     _check_options(args, formats)
     secrets = Target(surface, upstream, credentials, embedded=False).secrets()

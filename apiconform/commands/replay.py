@@ -11,9 +11,9 @@ from apiconform.runner.replay import replay
 
 
 def run_replay(args: argparse.Namespace) -> int:
-    from apiconform.reports import FORMATS, check_writable, write_reports
+    from apiconform.reports import check_writable, selected_formats, write_reports
 
-    formats = [f.strip() for f in (args.format or ",".join(FORMATS)).split(",") if f.strip()]
+    formats = selected_formats(args.format)
     check_writable(args.report_dir, formats)
     result = replay(load_recording(args.recording), contract=args.contract)
     paths = write_reports(result, args.report_dir, formats)

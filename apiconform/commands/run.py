@@ -14,6 +14,7 @@ from apiconform import rpc
 from apiconform.commands import plural
 from apiconform.commands.contract import add_contract_argument
 from apiconform.commands.progress import NORMAL, QUIET, VERBOSE, Paint, colour_wanted, make_progress, reason, safe
+from apiconform.commands.reporting import add_report_arguments
 from apiconform.contract import CONTRACTS, contract_for
 from apiconform.enums import response_enum_values
 from apiconform.errors import EXIT_INTERRUPTED, EXIT_NONCONFORMANT, EXIT_OK, TargetUnreachableError, UsageError
@@ -106,16 +107,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         f"(default: {size_text(DEFAULT_MAX_RESPONSE_BYTES)})",
     )
     parser.add_argument("--waivers", type=Path, metavar="FILE", help="YAML file of accepted deviations (default: none)")
-    parser.add_argument(
-        "--report-dir",
-        type=Path,
-        metavar="DIR",
-        help=f"where the reports go (default: {DEFAULTS['report_dir']})",
-    )
+    add_report_arguments(parser, default=None, shown=str(DEFAULTS["report_dir"]))
     parser.add_argument("--record", type=Path, metavar="FILE", help="save every exchange for `apiconform replay`")
-    parser.add_argument(
-        "--format", metavar="LIST", help="comma-separated subset of junit,allure,html,json,md (default: all)"
-    )
     parser.add_argument(
         "--mock-fault",
         action="append",
@@ -192,10 +185,10 @@ def _shard(text: str | None, name: str = "--shard") -> tuple[int, int] | None:
 
 
 def run_command(args: argparse.Namespace) -> int:
-    from apiconform.reports import FORMATS, check_writable, write_reports
+    from apiconform.reports import check_writable, selected_formats, write_reports
 
     args = with_settings(args)
-    formats = [f.strip() for f in (args.format or ",".join(FORMATS)).split(",") if f.strip()]
+    formats = selected_formats(args.format)
     options = run_options(args)
     if args.record is not None:
         _record_probe(args.record)

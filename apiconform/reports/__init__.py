@@ -25,6 +25,11 @@ _WRITERS: dict[str, Callable[[RunResult, Path], Path]] = {
 }
 
 
+def selected_formats(text: str | None) -> list[str]:
+    """The formats `--format junit,html` names (every format when it is not given); check_writable vets them."""
+    return [f.strip() for f in (text or ",".join(FORMATS)).split(",") if f.strip()]
+
+
 def check_writable(report_dir: Path, formats: Sequence[str]) -> None:
     """Fail before a run or a proxy session, not after it, when the reports could not be written."""
     unknown = [f for f in formats if f not in FORMATS]
