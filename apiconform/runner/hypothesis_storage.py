@@ -3,8 +3,12 @@ constants it mines from source files switched off, so the same seed sends the sa
 
 Hypothesis writes `.hypothesis/` into the current directory: the constants it mines from source files
 (`constants/`) and its Unicode tables (`unicode_data/`), whatever the example-database setting (a run is
-derandomized and never uses that database). A run writes nothing but its reports, so while it drives Hypothesis
-those caches go to a temporary directory: rebuilding them costs about 0.2 s per process.
+derandomized and never uses that database). A run writes nothing into the working directory but its reports, so
+while it drives Hypothesis its home is apiconform's directory in the user's cache (`platformdirs`; e.g.
+`~/.cache/apiconform/hypothesis`). The Unicode tables are worth keeping between runs: the UTF-8 character table
+every generated string draws from takes about 1 s to rebuild, in every process that builds it, on the 2-core
+machine. Their content depends only on the Python's Unicode version, which is part of their path, so a cached
+table never changes a case. Where that directory cannot be written, a temporary one is used and deleted after.
 
 The mined constants: now and then (p = 0.05 per draw) Hypothesis draws a value from the literals of the "local"
 modules loaded in the process (every module in `sys.modules` outside site-packages and the standard library),
@@ -17,19 +21,36 @@ it; during a run the local pool is empty (its global constants, the same in ever
 from __future__ import annotations
 
 import contextlib
+import os
 import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
+import platformdirs
 from hypothesis.configuration import set_hypothesis_home_dir
 from hypothesis.internal.conjecture import providers
 from hypothesis.internal.constants_ast import Constants
 
 
+def cache_directory() -> Path | None:
+    """apiconform's Hypothesis home in the user's cache, created if needed; None when it cannot be written."""
+    home = Path(platformdirs.user_cache_dir("apiconform")) / "hypothesis"
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return home if os.access(home, os.W_OK | os.X_OK) else None
+
+
 @contextlib.contextmanager
 def private_hypothesis_storage() -> Iterator[None]:
-    """Hypothesis' storage in a fresh temporary directory for the duration, deleted afterwards."""
-    with tempfile.TemporaryDirectory(prefix="apiconform-hypothesis-", ignore_cleanup_errors=True) as scratch:
-        set_hypothesis_home_dir(scratch)
+    """Hypothesis' storage in apiconform's cache directory (else a temporary one) for the duration."""
+    with contextlib.ExitStack() as stack:
+        home = cache_directory()
+        if home is None:
+            scratch = tempfile.TemporaryDirectory(prefix="apiconform-hypothesis-", ignore_cleanup_errors=True)
+            home = Path(stack.enter_context(scratch))
+        set_hypothesis_home_dir(str(home))
         try:
             yield
         finally:

@@ -117,7 +117,9 @@ def run_property(
     # "...", which no exact-value redaction recognises (it leaked most of a Mend productToken). The runner
     # redacts first and then cuts messages to BODY_EXCERPT itself.
     schema.config.output.truncation.update(enabled=False)
-    schema.config.generation.update(max_examples=settings.profile.max_examples, deterministic=True)
+    # No example database: Hypothesis' home is the user's cache (runner/hypothesis_storage.py), and a failure
+    # stored by one run must not become a case of the next (same seed, same cases).
+    schema.config.generation.update(max_examples=settings.profile.max_examples, deterministic=True, database="none")
     schema.config.phases.update(phases=list(settings.profile.phases))
     # No reuse of ids captured from responses: schemathesis would feed a listed product token into
     # deleteProduct. Positive cases reach real resources through discovery (parameter examples) instead.
