@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import importlib.util
 import shutil
 import subprocess
 import sys
@@ -51,21 +52,15 @@ def _build(venv: Path, digest: str) -> float:
     staging = venv.with_name(venv.name + ".building")
     shutil.rmtree(staging, ignore_errors=True)
     # The interpreter running the tests (Python 3.11+): the clients are pure Python plus a few binary wheels.
-    _run([sys.executable, "-m", "venv", str(staging)])
-    _run(
-        [
-            str(staging / "bin/python"),
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "--no-deps",
-            "--only-binary=:all:",
-            "-r",
-            str(REQUIREMENTS),
-        ]
-    )
+    with_uv = importlib.util.find_spec("uv") is not None
+    # uv from the test environment (scripts/setup installs it) installs the pinned wheels in about a second, into a
+    # venv without pip (bootstrapping pip alone takes 3 s); pip takes about 12 s on a clean clone.
+    _run([sys.executable, "-m", "venv", *(["--without-pip"] if with_uv else []), str(staging)])
+    if with_uv:
+        installer = [sys.executable, "-m", "uv", "pip", "install", "--quiet", "--python", str(staging / "bin/python")]
+    else:
+        installer = [str(staging / "bin/python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    _run([*installer, "--no-deps", "--only-binary=:all:", "-r", str(REQUIREMENTS)])
     # Everything is in place: swap the new venv in, then stamp it (the stamp is what readers trust).
     shutil.rmtree(venv, ignore_errors=True)
     staging.rename(venv)
