@@ -92,11 +92,43 @@ SCALED: dict[str, tuple[str, Profile]] = {
 SCALED["enum-renamed"] = ("enum-renamed:" + ("COMPLETED" if CONTRACT == "observed" else "Completed"), GATE)
 # A report request answered "inactive organization" (2015, an error real servers send: MEND-OBS-027).
 SCALED["request-type-error"] = ("request-type-error:getProductRiskReport=2015", GATE)
+# On the two costly surfaces (Mend: 139 operations, MetaDefender: 111), a fault whose check the scenarios or the
+# examples phase already reach is proven with those phases alone: the fuzzing phase adds cases, not the check, and
+# costs most of a run. Measured per fault: the smallest of these that reports an expected check. The whole quick
+# profile catches every fault too: `scripts/bench_run.py`. test_the_smaller_budgets_are_clean_on_a_clean_mock shows
+# that what these budgets report comes from the fault.
+SCENARIOS_ONLY = replace(GATE, name="gate-scenarios", phases=())
+EXAMPLES_ONLY = replace(GATE, name="gate-examples", phases=("examples",))
+BUDGET: dict[tuple[str, str], Profile] = {
+    ("mend", "auth-not-enforced"): SCENARIOS_ONLY,
+    ("mend", "undocumented-enum"): SCENARIOS_ONLY,
+    ("mend", "unsupported-method-accepted"): SCENARIOS_ONLY,
+    ("mend", "auth-flaky"): EXAMPLES_ONLY,
+    ("mend", "empty-success"): EXAMPLES_ONLY,
+    ("mend", "field-type-changed"): EXAMPLES_ONLY,
+    ("mend", "missing-content-disposition"): EXAMPLES_ONLY,
+    ("mend", "request-type-error"): EXAMPLES_ONLY,
+    ("mend", "wrong-request-type-shape"): EXAMPLES_ONLY,
+    ("metadefender-sscp", "auth-not-enforced"): SCENARIOS_ONLY,
+    ("metadefender-sscp", "filter-ignored"): SCENARIOS_ONLY,
+    ("metadefender-sscp", "page-larger-than-limit"): SCENARIOS_ONLY,
+    ("metadefender-sscp", "writes-lost"): SCENARIOS_ONLY,
+}
+
+
+def fault_run(surface: str, fault: str) -> tuple[str, Profile]:
+    """The fault as the mock takes it and the profile that proves it on `surface` (shared with the other tests that
+    judge the same run: replay, merge, baseline)."""
+    switched, profile = SCALED.get(fault, (fault, GATE))
+    budget = BUDGET.get((surface, fault))
+    if budget is not None:
+        profile = replace(profile, name=budget.name, phases=budget.phases)
+    return switched, profile
 
 
 @pytest.mark.parametrize(("surface", "fault"), _cases())
 def test_fault_profile_fails_the_quick_gate(shared_runs: Path, surface: str, fault: str) -> None:
-    switched, profile = SCALED.get(fault, (fault, GATE))
+    switched, profile = fault_run(surface, fault)
     if EXPECTED[fault] is PREFLIGHT:
         with pytest.raises(PreflightError, match=r"^credentials rejected: "):
             shared_run(shared_runs, surface, profile, faults=(switched,))
@@ -113,7 +145,8 @@ def _label(request_type: str) -> str:
 
 
 def test_mend_an_unexplained_error_on_one_request_type_is_reported_on_exactly_that_operation(shared_runs: Path) -> None:
-    result = shared_run(shared_runs, "mend", GATE, faults=(SCALED["request-type-error"][0],)).result
+    switched, profile = fault_run("mend", "request-type-error")
+    result = shared_run(shared_runs, "mend", profile, faults=(switched,)).result
     assert not result.conformant
     assert {f.operation for f in result.failures} == {_label("getProductRiskReport")}
     assert "positive_data_acceptance" in {f.check for f in result.failures}
@@ -121,8 +154,18 @@ def test_mend_an_unexplained_error_on_one_request_type_is_reported_on_exactly_th
 
 def test_mend_a_request_type_that_refuses_the_caller_fails_the_gate_on_that_operation(shared_runs: Path) -> None:
     # 5001 is a rejection of the caller ("action not allowed"): valid_credentials_accepted may report it instead.
-    result = shared_run(shared_runs, "mend", GATE, faults=("request-type-error:getProjectLicenses=5001",)).result
+    _, profile = fault_run("mend", "request-type-error")
+    result = shared_run(shared_runs, "mend", profile, faults=("request-type-error:getProjectLicenses=5001",)).result
     assert not result.conformant
     reported = {f.check for f in result.failures if f.operation == _label("getProjectLicenses")}
     assert reported & {"valid_credentials_accepted", "positive_data_acceptance"}, reported
     assert {f.operation for f in result.failures} == {_label("getProjectLicenses")}
+
+
+@pytest.mark.parametrize(
+    ("surface", "budget"), sorted({(surface, profile.name) for (surface, _), profile in BUDGET.items()})
+)
+def test_the_smaller_budgets_are_clean_on_a_clean_mock(shared_runs: Path, surface: str, budget: str) -> None:
+    profile = next(p for p in (SCENARIOS_ONLY, EXAMPLES_ONLY) if p.name == budget)
+    result = shared_run(shared_runs, surface, profile).result
+    assert not result.failures, [f"{f.operation} [{f.check}] {f.title}" for f in result.failures]

@@ -11,8 +11,8 @@ from apiconform.runner.recording import load_recording
 from apiconform.runner.replay import REPLAYED_CHECKS, replay
 from apiconform.runner.results import RunResult
 from tests.apiconform.runner.test_false_alarms import SEEDS, clean_default_run
-from tests.apiconform.runner.test_fault_profiles import GATE
-from tests.shared_runs import SharedRun, shared_run
+from tests.apiconform.runner.test_fault_profiles import fault_run
+from tests.shared_runs import CONTRACT, SharedRun, shared_run
 
 
 def _failing_cells(result: RunResult) -> set[tuple[str, str]]:
@@ -29,7 +29,7 @@ def _leaks_nothing(shared: SharedRun) -> None:
 @pytest.mark.parametrize("surface", sorted(SEEDS))
 def test_a_clean_default_run_replays_clean(shared_runs: Path, surface: str) -> None:
     shared = clean_default_run(shared_runs, surface)
-    replayed = replay(load_recording(shared.recording))
+    replayed = replay(load_recording(shared.recording), contract=CONTRACT)
     failures = [f"{f.operation} [{f.check}] {f.title}: {f.message[:200]}" for f in replayed.failures]
     assert not failures, "\n".join(failures)
     _leaks_nothing(shared)
@@ -48,8 +48,9 @@ def test_a_clean_default_run_replays_clean(shared_runs: Path, surface: str) -> N
     ],
 )
 def test_replay_of_a_faulted_run_gives_the_run_verdicts(shared_runs: Path, surface: str, fault: str) -> None:
-    shared = shared_run(shared_runs, surface, GATE, faults=(fault,))  # the fault-profile test's own run
-    replayed = replay(load_recording(shared.recording))
+    switched, profile = fault_run(surface, fault)
+    shared = shared_run(shared_runs, surface, profile, faults=(switched,))  # the fault-profile test's own run
+    replayed = replay(load_recording(shared.recording), contract=CONTRACT)
     assert _failing_cells(shared.result)
     assert _failing_cells(replayed) == _failing_cells(shared.result)
     _leaks_nothing(shared)
