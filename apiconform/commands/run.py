@@ -79,7 +79,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--workers",
         type=int,
         metavar="N",
-        help="surfaces tested at once, one process each (default: one per core); a surface runs in one process",
+        help="surfaces tested at once, one process each (default: one per core); a single large surface runs its "
+        "property phases in two halves, two processes, unless --workers 1",
     )
     parser.add_argument("--shard", metavar="K/N", help="run the K-th of N slices of the operations (default: all)")
     parser.add_argument(
@@ -264,6 +265,9 @@ def run_options(args: argparse.Namespace) -> RunOptions:
         base_url=base_url,
         credentials=args.credentials,
         workers=args.workers or (os.cpu_count() or 1 if len(surfaces) > 1 else 1),
+        # One surface leaves a core idle: unless told --workers 1 (one process), a large one runs its property phases
+        # in two halves side by side. Several surfaces already fill the cores, one process each.
+        split=args.workers != 1 and len(surfaces) == 1,
         shard=_shard(args.shard, _named(args, "shard")),
         allow_writes=args.allow_writes,
         rate_limit=None if rate is None else float(rate),

@@ -33,3 +33,6 @@ class RunOptions:
     # The operation labels to test (the pytest plugin's -k / node-id selection); the others are left out as "not
     # selected", like another shard's. None: every operation.
     only: frozenset[str] | None = None
+    # A large surface's property phases in two halves against two copies of its embedded mock (runner/halves.py).
+    split: bool = False
+    half: int | None = None  # set in the process testing the second half: halves.SECOND

@@ -7,7 +7,7 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
-from apiconform.contract import JSON, Contract
+from apiconform.contract import JSON, Contract, VirtualOperation
 from apiconform.runner.scenarios.fill import for_path
 from apiconform.spec import Document, resolve_pointer
 
@@ -56,6 +56,19 @@ def prepare(
 
 
 _METHODS = frozenset({"get", "put", "post", "delete", "patch", "head", "options", "trace"})
+
+
+def selected(
+    contract: Contract, *, only: frozenset[str] | None, shard: tuple[int, int] | None
+) -> list[VirtualOperation]:
+    """The operations the run's selection (the plugin's -k, --shard) leaves in, before what the target allows: the
+    same index and order as `prepare`."""
+    ordered = sorted(contract.operations, key=lambda op: (op.operation.path, op.method.lower()))
+    return [
+        op
+        for index, op in enumerate(ordered)
+        if (only is None or op.label in only) and (shard is None or index % shard[1] == shard[0] - 1)
+    ]
 
 
 def _add_parameter_examples(op: dict[str, Any], discovered: dict[str, Any]) -> None:

@@ -86,6 +86,18 @@ class Recording:
                 )
             )
 
+    def absorb(self, surfaces: dict[str, dict[str, Any]]) -> None:
+        """Add the exchanges another process recorded (the second half of a surface: runner/halves.py), already
+        redacted there, within the same per-operation cap."""
+        with self._lock:
+            for name, data in surfaces.items():
+                entry = self.surfaces.setdefault(name, {"base_url": data["base_url"], "exchanges": []})
+                for exchange in data["exchanges"]:
+                    key = (name, exchange.operation)
+                    if self._counts.get(key, 0) < MAX_EXCHANGES_PER_OPERATION:
+                        self._counts[key] = self._counts.get(key, 0) + 1
+                        entry["exchanges"].append(exchange)
+
     def write(self, path: Path) -> None:
         document = {
             "format": FORMAT,

@@ -145,7 +145,12 @@ def start_embedded(
     line: list[str] = []
     reader = threading.Thread(target=lambda: line.append(process.stdout.readline() if process.stdout else ""))
     reader.start()
-    reader.join(MOCK_START_TIMEOUT)
+    try:
+        reader.join(MOCK_START_TIMEOUT)
+    except BaseException:  # Ctrl-C while the mock starts: it is in a session of its own, so nothing else stops it
+        process.kill()
+        process.wait()
+        raise
     url = line[0].strip() if line else ""
     if not url or not creds_path.exists():
         process.kill()
