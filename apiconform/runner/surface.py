@@ -99,8 +99,8 @@ def _test_second_half(surface: Surface, options: RunOptions, events: Any, in_chi
         try:
             probe(target, options.timeout, options.max_response_bytes)
             run = SurfaceRun(surface, vendor, view, target, options, progress)
+            outcome = run.half_outcome  # filled in place by the phases: kept whatever stops them
             run.test()
-            outcome = run.half_outcome
         finally:
             target.stop()
     except KeyboardInterrupt:

@@ -220,8 +220,12 @@ class SurfaceRun:
         )
         if self.options.half == SECOND:
             recorded = self.recording.surfaces if self.recording is not None else None
-            self.half_outcome = HalfOutcome(
-                prop, scope.response_fields, scope.enum_values, scope.deviations, recorded, self.outcome.error
+            half = self.half_outcome  # in place: the process's entry point holds it, whatever stops the run after
+            half.prop, half.recorded, half.error = prop, recorded, self.outcome.error
+            half.response_fields, half.enum_values, half.deviations = (
+                scope.response_fields,
+                scope.enum_values,
+                scope.deviations,
             )
             return not prop.interrupted
         self._merge_property(prop, scope.response_fields, scope.enum_values, scope.deviations)

@@ -11,7 +11,6 @@ import subprocess
 import sys
 import time
 import uuid
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,20 +20,19 @@ from apiconform.contract import contract_for
 from apiconform.runner import surface as surface_module
 from apiconform.runner.core import RunOptions, run
 from apiconform.runner.halves import SPLIT_FROM, HalfOutcome, SecondHalf, halves, split_phases, without
-from apiconform.runner.profiles import get_profile
 from apiconform.runner.recording import load_recording
 from apiconform.runner.replay import replay
 from apiconform.runner.results import RunResult
 from apiconform.surfaces import SURFACES
-from tests.shared_runs import CONTRACT
+from tests.apiconform.runner.test_fault_profiles import EXAMPLES_ONLY
+from tests.shared_runs import CONTRACT, shared_run
 
 MEND = SURFACES["mend"]
-# The examples phase alone: it splits like the others and costs a fraction of them.
-EXAMPLES = replace(get_profile("quick"), name="halves-examples", phases=("examples",), async_timeout=1.0)
 
 
-def _run(profile: Any = EXAMPLES, **options: Any) -> RunResult:
-    return run(RunOptions(surfaces=(MEND,), profile=profile, contract=CONTRACT, **options))
+def _run(**options: Any) -> RunResult:
+    # The examples phase alone: it splits like the others and costs a fraction of them.
+    return run(RunOptions(surfaces=(MEND,), profile=EXAMPLES_ONLY, contract=CONTRACT, **options))
 
 
 def _tally(result: RunResult) -> dict[str, Any]:
@@ -73,9 +71,9 @@ def test_only_the_stateful_phase_spans_both_halves() -> None:
 
 
 def test_a_split_run_has_the_cases_and_verdicts_of_one_process_and_the_same_report_either_way(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    shared_runs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    whole = _run()
+    whole = shared_run(shared_runs, "mend", EXAMPLES_ONLY).result  # one process (the fault-profile tests' own run)
     side_by_side = _run(split=True, record=tmp_path / "split.json")
     monkeypatch.setattr(surface_module.os, "cpu_count", lambda: 1)  # a single CPU: one half after the other
     one_after_the_other = _run(split=True)
