@@ -15,6 +15,7 @@ from typing import Any
 
 from apiconform.checks import CHECKS
 from apiconform.errors import ApiconformError
+from apiconform.runner.child import interrupt_once
 from apiconform.runner.events import (
     Dispatcher,
     Emit,
@@ -175,16 +176,7 @@ def _signal(process: Any, signum: int) -> None:
 
 def _child(surface: Surface, options: RunOptions, events: Any) -> None:
     """Runs in a child process: one surface, its events sent to the parent."""
-    stopping = [False]
-
-    def on_sigint(signum: int, frame: Any) -> None:
-        # The first Ctrl-C (from the terminal, or forwarded by the parent) stops the surface; a second one must not
-        # break off the sending of what finished.
-        if not stopping[0]:
-            stopping[0] = True
-            raise KeyboardInterrupt
-
-    signal.signal(signal.SIGINT, on_sigint)
+    interrupt_once()
     try:
         run_surface(surface, options, events.put)
     except KeyboardInterrupt:

@@ -6,14 +6,13 @@ one surface's test and the order of its phases are `surface_run.SurfaceRun`."""
 from __future__ import annotations
 
 import os
-import signal
-import sys
 from dataclasses import replace
 from typing import Any
 
 from apiconform.contract import contract_for
 from apiconform.errors import ApiconformError
 from apiconform.observed import ContractView, view_for
+from apiconform.runner.child import interrupt_once
 from apiconform.runner.credentials import load_credentials
 from apiconform.runner.events import (
     Emit,
@@ -75,17 +74,7 @@ def _test_second_half(surface: Surface, options: RunOptions, events: Any, in_chi
     """The second half's own run: its mock, credentials, discovery and property phases; its outcome (and its
     progress before that) goes to `events`."""
     if in_child:
-        # The parent ends a child it no longer waits for with SIGTERM: stop the mock on the way out. The first
-        # Ctrl-C (the terminal's, or the parent's) stops the half; a second must not break off sending its tally.
-        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
-        stopping = [False]
-
-        def on_sigint(signum: int, frame: Any) -> None:
-            if not stopping[0]:
-                stopping[0] = True
-                raise KeyboardInterrupt
-
-        signal.signal(signal.SIGINT, on_sigint)
+        interrupt_once()
 
     def progress(event: Any) -> None:
         if isinstance(event, OperationTested):
