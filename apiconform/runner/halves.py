@@ -2,12 +2,12 @@
 
 Schemathesis is CPU-bound Python: one process drives one core. Mend's 139 virtual operations and MetaDefender's 111
 kept one core busy for most of a run while the other idled (the mock needs a fraction of it). With
-`RunOptions.split` (the default of `apiconform run`; `--workers 1` turns it off), a surface of at least SPLIT_FROM
-operations tested against its embedded mock has the second half of its operations (in document order) tested by
-a child process, against a second mock started with the same seed and faults: the child authenticates, discovers
-and prepares for itself, then runs the examples, coverage and fuzzing phases over its half. The parent runs the
-first half, then the stateful phase over every operation (its links cross the halves), then the scenarios over
-every operation, and adds the child's tally to its own.
+`RunOptions.split` (what `apiconform run` does for a single surface unless given `--workers 1`), a surface of at
+least SPLIT_FROM operations tested against its embedded mock has the second half of its operations (in document
+order) tested by a child process, against a second mock started with the same seed and faults: the child
+authenticates, discovers and prepares for itself, then runs the examples, coverage and fuzzing phases over its
+half. The parent runs the first half, then the stateful phase over every operation (its links cross the halves),
+then the scenarios over every operation, and adds the child's tally to its own.
 
 Deterministic: the halves are fixed by the document and each starts from the same seeded state, so the report is
 the same whether the halves ran side by side or, on a single CPU, one after the other. It is not the report of
@@ -30,14 +30,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from apiconform.contract import VirtualOperation
+from apiconform.runner.prepare import HTTP_METHODS
 from apiconform.runner.property import PropertyOutcome
 from apiconform.spec import Document
 
 SPLIT_FROM = 100  # operations in the prepared document; smaller surfaces gain less than a second process costs
-FIRST, SECOND = 1, 2
+SECOND = 2  # RunOptions.half of the process testing the second half
 _GRACE_S = 15.0  # how long the parent waits for an interrupted child's tally before leaving it
 _PROPERTY_ONLY = frozenset({"examples", "coverage", "fuzzing"})  # the phases that split; stateful spans both
-_METHODS = frozenset({"get", "put", "post", "delete", "patch", "head", "options", "trace"})
 
 
 @dataclass
@@ -65,7 +65,7 @@ def without(document: Document, operations: Sequence[VirtualOperation]) -> Docum
     doc["paths"] = copy.deepcopy(document["paths"])
     for op in operations:
         doc["paths"].get(op.operation.path, {}).pop(op.method.lower(), None)
-    doc["paths"] = {path: item for path, item in doc["paths"].items() if any(m in _METHODS for m in item)}
+    doc["paths"] = {path: item for path, item in doc["paths"].items() if any(m in HTTP_METHODS for m in item)}
     return doc
 
 

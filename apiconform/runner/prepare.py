@@ -50,12 +50,12 @@ def prepare(
             # Discovered ids reach reads only: a generated DELETE or PUT aimed at a real entity the discovery found
             # would change or destroy what the credentials point to (writes are proven on scratch entities).
             _add_parameter_examples(doc["paths"][path][method], for_path(discovered, path))
-    doc["paths"] = {p: item for p, item in doc["paths"].items() if any(m in _METHODS for m in item)}
+    doc["paths"] = {p: item for p, item in doc["paths"].items() if any(m in HTTP_METHODS for m in item)}
     _pin_body_credentials(contract, doc, credentials, discovered, caller_credentials, destructive)
     return prepared
 
 
-_METHODS = frozenset({"get", "put", "post", "delete", "patch", "head", "options", "trace"})
+HTTP_METHODS = frozenset({"get", "put", "post", "delete", "patch", "head", "options", "trace"})
 
 
 def selected(
