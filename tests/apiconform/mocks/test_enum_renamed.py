@@ -21,13 +21,18 @@ from apiconform.runner.results import RunResult
 from apiconform.surfaces import SURFACES
 from apiconform.vendors.registry import VENDORS
 from tests.apiconform.runner.test_run_clean import QUICK
-from tests.shared_runs import shared_run
+from tests.shared_runs import CONTRACT, shared_run
 
 # Three documented values per surface (Code Insight documents two response enums: Job.status and Job.jobType),
 # chosen among those a clean quick run sees, across depths: top level, inside array items, nested two levels.
+# The observed mocks answer in the spelling real servers use (Code Insight's COMPLETED, Mend's MAJOR level); the
+# documented ones in the documents' (Completed, major).
+OBSERVED = CONTRACT == "observed"
 RENAMED = {
-    "code-insight": ("COMPLETED", "Project Branching", "FAILED"),
-    "mend": ("MAJOR", "CVE", "UPGRADE_VERSION"),
+    "code-insight": ("COMPLETED", "Project Branching", "FAILED")
+    if OBSERVED
+    else ("Completed", "Project Branching", "Failed"),
+    "mend": ("MAJOR" if OBSERVED else "major", "CVE", "UPGRADE_VERSION"),
     "metadefender-sscp": ("Success", "MdCore", "Administrator", "Critical"),  # Critical: Cve.Severity, discovery
 }
 
