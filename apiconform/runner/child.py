@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import signal
 import sys
 from typing import Any
@@ -20,3 +22,10 @@ def interrupt_once() -> None:
 
     signal.signal(signal.SIGINT, on_sigint)
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+
+
+def send_signal(process: Any, signum: int) -> None:
+    """Signal a multiprocessing child that may have ended in between (then nothing happens)."""
+    if process.is_alive() and process.pid is not None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(process.pid, signum)

@@ -3,10 +3,8 @@ the handlers, and return one RunResult. Reports are written by handlers or by th
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import multiprocessing
-import os
 import queue
 import signal
 import time
@@ -15,7 +13,7 @@ from typing import Any
 
 from apiconform.checks import CHECKS
 from apiconform.errors import ApiconformError
-from apiconform.runner.child import interrupt_once
+from apiconform.runner.child import interrupt_once, send_signal
 from apiconform.runner.events import (
     Dispatcher,
     Emit,
@@ -128,7 +126,7 @@ def _run_parallel(options: RunOptions, emit: Emit) -> None:
             _forward(events, emit, running, wait=0.2)
     except KeyboardInterrupt:
         for process in running.values():
-            _signal(process, signal.SIGINT)
+            send_signal(process, signal.SIGINT)
         deadline = time.monotonic() + INTERRUPT_GRACE_S
         while running and time.monotonic() < deadline:
             _forward(events, emit, running, wait=0.2, interrupting=True)
@@ -166,12 +164,6 @@ def _forward(events: Any, emit: Emit, running: dict[str, Any], *, wait: float, i
         error.exit_code = event.exit_code
         raise error
     emit(event)
-
-
-def _signal(process: Any, signum: int) -> None:
-    if process.is_alive() and process.pid is not None:
-        with contextlib.suppress(ProcessLookupError):  # it ended in between
-            os.kill(process.pid, signum)
 
 
 def _child(surface: Surface, options: RunOptions, events: Any) -> None:

@@ -18,10 +18,8 @@ A live server is never split: two processes would double the request rate it was
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import multiprocessing
-import os
 import queue
 import signal
 import time
@@ -30,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from apiconform.contract import VirtualOperation
+from apiconform.runner.child import send_signal
 from apiconform.runner.prepare import HTTP_METHODS
 from apiconform.runner.property import PropertyOutcome
 from apiconform.spec import Document
@@ -115,7 +114,7 @@ class SecondHalf:
         else:
             deadline = None
             if interrupted:  # stop the child too (a Ctrl-C in a terminal has reached it already: it takes one)
-                self._interrupt()
+                send_signal(self._process, signal.SIGINT)
                 deadline = time.monotonic() + _GRACE_S
             while self._outcome is None:
                 if deadline is not None and time.monotonic() > deadline:
@@ -135,17 +134,11 @@ class SecondHalf:
         process = self._process
         if process is None or not process.is_alive():
             return
-        self._interrupt()
+        send_signal(process, signal.SIGINT)
         process.join(5)
         if process.is_alive():
             process.terminate()
             process.join(5)
-
-    def _interrupt(self) -> None:
-        process = self._process
-        if process is not None and process.is_alive() and process.pid is not None:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(process.pid, signal.SIGINT)
 
     def _take(self, item: Any, forward: Callable[[OperationEvent], None]) -> None:
         if isinstance(item, HalfOutcome):

@@ -36,11 +36,11 @@ def prepare(
     for index, op in enumerate(ordered):
         path, method = op.operation.path, op.method.lower()
         # Not selected comes first: an operation nobody asked for is left out for that reason, whatever else holds.
-        reason = "not selected" if only is not None and op.label not in only else None
+        reason = None if _chosen(op, only) else "not selected"
         reason = reason or (unavailable or {}).get(op.operation_id)
         if not reason and not allow_writes and op.is_write:
             reason = "read-only run: writes need --allow-writes"
-        elif not reason and shard is not None and index % shard[1] != shard[0] - 1:
+        elif not reason and shard is not None and not _in_shard(index, shard):
             reason = f"not in shard {shard[0]}/{shard[1]}"
         if reason:
             prepared.excluded[op.label] = reason
@@ -64,11 +64,16 @@ def selected(
     """The operations the run's selection (the plugin's -k, --shard) leaves in, before what the target allows: the
     same index and order as `prepare`."""
     ordered = sorted(contract.operations, key=lambda op: (op.operation.path, op.method.lower()))
-    return [
-        op
-        for index, op in enumerate(ordered)
-        if (only is None or op.label in only) and (shard is None or index % shard[1] == shard[0] - 1)
-    ]
+    return [op for index, op in enumerate(ordered) if _chosen(op, only) and _in_shard(index, shard)]
+
+
+def _chosen(op: VirtualOperation, only: frozenset[str] | None) -> bool:
+    return only is None or op.label in only
+
+
+def _in_shard(index: int, shard: tuple[int, int] | None) -> bool:
+    """Shard K/N takes every N-th operation from the K-th, in prepare's order."""
+    return shard is None or index % shard[1] == shard[0] - 1
 
 
 def _add_parameter_examples(op: dict[str, Any], discovered: dict[str, Any]) -> None:

@@ -67,10 +67,8 @@ class Recording:
         intent: str = "positive",
     ) -> None:
         with self._lock:
-            key = (surface, operation)
-            if self._counts.get(key, 0) >= MAX_EXCHANGES_PER_OPERATION:
+            if not self._admit(surface, operation):
                 return
-            self._counts[key] = self._counts.get(key, 0) + 1
             entry = self.surfaces.setdefault(surface, {"base_url": redactor.text(base_url), "exchanges": []})
             entry["exchanges"].append(
                 RecordedExchange(
@@ -93,10 +91,16 @@ class Recording:
             for name, data in surfaces.items():
                 entry = self.surfaces.setdefault(name, {"base_url": data["base_url"], "exchanges": []})
                 for exchange in data["exchanges"]:
-                    key = (name, exchange.operation)
-                    if self._counts.get(key, 0) < MAX_EXCHANGES_PER_OPERATION:
-                        self._counts[key] = self._counts.get(key, 0) + 1
+                    if self._admit(name, exchange.operation):
                         entry["exchanges"].append(exchange)
+
+    def _admit(self, surface: str, operation: str) -> bool:
+        """Room for one more exchange of this operation (MAX_EXCHANGES_PER_OPERATION); counts it. Under the lock."""
+        key = (surface, operation)
+        if self._counts.get(key, 0) >= MAX_EXCHANGES_PER_OPERATION:
+            return False
+        self._counts[key] = self._counts.get(key, 0) + 1
+        return True
 
     def write(self, path: Path) -> None:
         document = {

@@ -38,21 +38,18 @@ def run_surface(surface: Surface, options: RunOptions, emit: Emit) -> None:
     second = _second_half_of(surface, view, options)
     try:
         target = _target(surface, vendor, options)
-    except BaseException:
-        if second is not None:
-            second.stop()
-        raise
-    run = SurfaceRun(surface, vendor, view, target, options, emit, second)
-    interrupted = False
-    try:
-        probe(target, options.timeout, options.max_response_bytes)
-        run.test()
-    except KeyboardInterrupt:
-        interrupted = True
+        run = SurfaceRun(surface, vendor, view, target, options, emit, second)
+        interrupted = False
+        try:
+            probe(target, options.timeout, options.max_response_bytes)
+            run.test()
+        except KeyboardInterrupt:
+            interrupted = True
+        finally:
+            target.stop()
     finally:
         if second is not None:
             second.stop()
-        target.stop()
     recorded = run.recording.surfaces if run.recording is not None else None
     emit(SurfaceFinished(surface.name, run.outcome, tuple(run.failures), interrupted or run.interrupted, recorded))
     if interrupted:

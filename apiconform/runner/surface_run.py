@@ -221,7 +221,7 @@ class SurfaceRun:
         if self.options.half == SECOND:
             recorded = self.recording.surfaces if self.recording is not None else None
             half = self.half_outcome  # in place: the process's entry point holds it, whatever stops the run after
-            half.prop, half.recorded, half.error = prop, recorded, self.outcome.error
+            half.prop, half.recorded = prop, recorded
             half.response_fields, half.enum_values, half.deviations = (
                 scope.response_fields,
                 scope.enum_values,
